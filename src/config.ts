@@ -1,0 +1,107 @@
+// Every environment variable the product reads, parsed once into a typed object.
+// The composition root (gateway/app.ts) and the CLI take a Config; tests build their own.
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://… when set; otherwise SQLite at `${dataDir}/opencompress.db` */
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** base64 or hex 32-byte key; when unset the embedded default generates one into dataDir */
+  masterKey?: string;
+  allowPrivateUpstreams: boolean;
+  openrouterBaseUrl: string;
+  openrouterApiKey?: string;
+  /** model ids offered to Router keys by GET /v1/models (comma-separated ROUTER_MODELS) */
+  routerModels: string[];
+  logLevel: string;
+  /** request body limit in bytes */
+  bodyLimit: number;
+  upstreamConnectTimeoutMs: number;
+  upstreamHeadersTimeoutMs: number;
+  upstreamBodyTimeoutMs: number;
+  shutdownGraceMs: number;
+  feeRate: number;
+  pricesFile?: string;
+  freeCreditUsd: number;
+  signup: 'open' | 'closed';
+  /** public base URL printed for the dashboard and shown in snippets */
+  publicUrl?: string;
+}
+
+function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  return ['1', 'true', 'yes'].includes((env[name] ?? '').toLowerCase());
+}
+
+export const DEFAULT_ROUTER_MODELS = [
+  'openai/gpt-4o-mini',
+  'openai/gpt-4o',
+  'openai/gpt-4.1-mini',
+  'anthropic/claude-sonnet-4.5',
+  'google/gemini-2.5-flash',
+  'meta-llama/llama-3.3-70b-instruct',
+  'deepseek/deepseek-chat',
+];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const signup = (env.SIGNUP ?? 'open').toLowerCase();
+  if (signup !== 'open' && signup !== 'closed') throw new Error(`SIGNUP must be "open" or "closed", got "${env.SIGNUP}"`);
+  return {
+    port: num(env, 'PORT', 8787),
+    host: env.HOST || '127.0.0.1',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    masterKey: env.OPENCOMPRESS_MASTER_KEY || undefined,
+    allowPrivateUpstreams: flag(env, 'ALLOW_PRIVATE_UPSTREAMS'),
+    openrouterBaseUrl: env.OPENROUTER_BASE_URL || 'https://openrouter.ai/api/v1',
+    openrouterApiKey: env.OPENROUTER_API_KEY || undefined,
+    routerModels: env.ROUTER_MODELS ? env.ROUTER_MODELS.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_ROUTER_MODELS,
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimit: num(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024),
+    upstreamConnectTimeoutMs: num(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 10_000),
+    upstreamHeadersTimeoutMs: num(env, 'UPSTREAM_HEADERS_TIMEOUT_MS', 600_000),
+    upstreamBodyTimeoutMs: num(env, 'UPSTREAM_BODY_TIMEOUT_MS', 600_000),
+    shutdownGraceMs: num(env, 'SHUTDOWN_GRACE_MS', 30_000),
+    feeRate: num(env, 'FEE_RATE', 0.2),
+    pricesFile: env.PRICES_FILE || undefined,
+    freeCreditUsd: num(env, 'FREE_CREDIT_USD', 1),
+    signup,
+    publicUrl: env.PUBLIC_URL || undefined,
+  };
+}
+
+/** Names and one-line descriptions, for `opencompress serve --help` and the README. */
+export const ENVIRONMENT_HELP: [string, string][] = [
+  ['PORT', 'HTTP port (default 8787)'],
+  ['HOST', 'listen address (default 127.0.0.1; 0.0.0.0 to expose)'],
+  ['DATA_DIR', 'data directory for SQLite and the generated master key (default ./data)'],
+  ['DATABASE_URL', 'postgres://… to use PostgreSQL instead of SQLite'],
+  ['REDIS_URL', 'redis://… to share rate limits and revocation notices between processes'],
+  ['OPENCOMPRESS_MASTER_KEY', '32-byte key (base64 or hex) encrypting upstream keys; generated into DATA_DIR when unset'],
+  ['ALLOW_PRIVATE_UPSTREAMS', '1 to allow http:// and private/loopback upstream base URLs (tests, on-prem vLLM/Ollama)'],
+  ['OPENROUTER_BASE_URL', 'upstream for Router keys (default https://openrouter.ai/api/v1)'],
+  ['OPENROUTER_API_KEY', 'the operator key used for Router keys'],
+  ['ROUTER_MODELS', 'comma-separated model ids listed by GET /v1/models for Router keys'],
+  ['LOG_LEVEL', 'pino log level (default info)'],
+  ['BODY_LIMIT_BYTES', 'maximum request body (default 10485760)'],
+  ['UPSTREAM_CONNECT_TIMEOUT_MS', 'upstream connect timeout (default 10000)'],
+  ['UPSTREAM_HEADERS_TIMEOUT_MS', 'time to first response byte from upstream (default 600000)'],
+  ['UPSTREAM_BODY_TIMEOUT_MS', 'maximum gap between upstream body chunks (default 600000)'],
+  ['SHUTDOWN_GRACE_MS', 'how long in-flight requests may finish on SIGTERM (default 30000)'],
+  ['FEE_RATE', 'share of measured savings charged as fee (default 0.2)'],
+  ['PRICES_FILE', 'JSON price overrides merged over the built-in table'],
+  ['FREE_CREDIT_USD', 'credit granted to each new account (default 1)'],
+  ['SIGNUP', 'open|closed self-service dashboard sign-up (default open)'],
+  ['PUBLIC_URL', 'external base URL shown in the dashboard (default http://HOST:PORT)'],
+];
