@@ -1,0 +1,167 @@
+// Per-key rate limits (DESIGN.md §3 step 3): requests per minute and concurrent requests, each 0 =
+// unlimited. In one process the counters live in memory; with a Redis client they live in Redis and
+// every gateway process shares them. Requests per minute use rate-limiter-flexible (fixed 60 s
+// window, with an in-memory "insurance" limiter when Redis is unreachable); concurrency uses a Redis
+// sorted set of in-flight request ids (members expire after `maxRequestMs`, so a crashed process
+// cannot leak slots forever).
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+export interface LimitedKey {
+  id: string;
+  rpm: number;
+  concurrency: number;
+}
+
+export type RateDecision =
+  | { ok: true; headers: Record<string, string>; release(): void }
+  | { ok: false; retryAfterSeconds: number; headers: Record<string, string>; limit: 'rpm' | 'concurrency' };
+
+export interface RateLimiterOptions {
+  redis?: Redis;
+  /** a concurrency slot older than this is considered leaked (default 15 min) */
+  maxRequestMs?: number;
+  /** key prefix in Redis (tests use a random one) */
+  prefix?: string;
+  onRedisError?(err: Error): void;
+}
+
+// KEYS[1] = sorted set of in-flight request ids scored by expiry (ms).
+// ARGV = limit, member, slot lifetime ms. Returns the new in-flight count, or -1 when full.
+const ACQUIRE_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local n = redis.call('ZCARD', KEYS[1])
+if n >= tonumber(ARGV[1]) then return -1 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+return n + 1
+`;
+
+type RedisWithAcquire = Redis & {
+  ocAcquireSlot(key: string, limit: number, member: string, lifetimeMs: number): Promise<number>;
+};
+
+export class KeyRateLimiter {
+  private readonly redis?: RedisWithAcquire;
+  private readonly prefix: string;
+  private readonly maxRequestMs: number;
+  private readonly rpmLimiters = new Map<number, RateLimiterAbstract>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly onRedisError: (err: Error) => void;
+
+  constructor(opts: RateLimiterOptions = {}) {
+    this.prefix = opts.prefix ?? 'oc';
+    this.maxRequestMs = opts.maxRequestMs ?? 15 * 60_000;
+    this.onRedisError = opts.onRedisError ?? (() => {});
+    if (opts.redis) {
+      this.redis = opts.redis as RedisWithAcquire;
+      if (typeof this.redis.ocAcquireSlot !== 'function') {
+        this.redis.defineCommand('ocAcquireSlot', { numberOfKeys: 1, lua: ACQUIRE_LUA });
+      }
+    }
+  }
+
+  get shared(): boolean {
+    return this.redis !== undefined;
+  }
+
+  private rpmLimiter(points: number): RateLimiterAbstract {
+    let l = this.rpmLimiters.get(points);
+    if (!l) {
+      // One limiter per distinct limit, all over the same counters (same keyPrefix): changing a key's
+      // rpm does not reset what it has used in the current window.
+      const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix: `${this.prefix}:rpm` });
+      l = this.redis
+        ? new RateLimiterRedis({
+            storeClient: this.redis,
+            points,
+            duration: 60,
+            keyPrefix: `${this.prefix}:rpm`,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: memory,
+          })
+        : memory;
+      this.rpmLimiters.set(points, l);
+    }
+    return l;
+  }
+
+  /** Take a concurrency slot, then one request of the minute's budget. */
+  async acquire(key: LimitedKey): Promise<RateDecision> {
+    const slot = await this.acquireSlot(key);
+    if (!slot.ok) {
+      return { ok: false, limit: 'concurrency', retryAfterSeconds: 1, headers: { 'Retry-After': '1' } };
+    }
+    if (!(key.rpm > 0)) return { ok: true, headers: {}, release: slot.release };
+
+    let res: RateLimiterRes;
+    let allowed = true;
+    try {
+      res = await this.rpmLimiter(key.rpm).consume(key.id, 1);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        res = rejection;
+        allowed = false;
+      } else {
+        // Neither Redis nor the insurance limiter answered: serve rather than fail closed.
+        this.onRedisError(rejection as Error);
+        return { ok: true, headers: {}, release: slot.release };
+      }
+    }
+    const resetSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+    const headers: Record<string, string> = {
+      'X-RateLimit-Limit': String(key.rpm),
+      'X-RateLimit-Remaining': String(Math.max(0, res.remainingPoints)),
+      'X-RateLimit-Reset': String(resetSeconds),
+    };
+    if (!allowed) {
+      slot.release();
+      return { ok: false, limit: 'rpm', retryAfterSeconds: resetSeconds, headers: { ...headers, 'Retry-After': String(resetSeconds) } };
+    }
+    return { ok: true, headers, release: slot.release };
+  }
+
+  private async acquireSlot(key: LimitedKey): Promise<{ ok: boolean; release: () => void }> {
+    if (!(key.concurrency > 0)) return { ok: true, release: () => {} };
+    if (this.redis && this.redis.status === 'ready') {
+      const setKey = `${this.prefix}:conc:${key.id}`;
+      const member = randomUUID();
+      try {
+        const n = await this.redis.ocAcquireSlot(setKey, key.concurrency, member, this.maxRequestMs);
+        if (n < 0) return { ok: false, release: () => {} };
+        return {
+          ok: true,
+          release: once(() => {
+            this.redis!.zrem(setKey, member).catch((err: Error) => this.onRedisError(err));
+          }),
+        };
+      } catch (err) {
+        this.onRedisError(err as Error);
+      }
+    }
+    // In-process counting (no Redis, or Redis unavailable right now).
+    const n = this.inFlight.get(key.id) ?? 0;
+    if (n >= key.concurrency) return { ok: false, release: () => {} };
+    this.inFlight.set(key.id, n + 1);
+    return {
+      ok: true,
+      release: once(() => {
+        const left = (this.inFlight.get(key.id) ?? 1) - 1;
+        if (left <= 0) this.inFlight.delete(key.id);
+        else this.inFlight.set(key.id, left);
+      }),
+    };
+  }
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}

@@ -1,0 +1,157 @@
+// The fee arithmetic of DESIGN.md §5 with hand-computed examples, including every rounding rule.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  divRoundHalfUp,
+  feeMicros,
+  priceRequest,
+  savingsMicros,
+  tableCostMicros,
+  usdToMicros,
+  compressionRate,
+  type PricingInput,
+} from '../../src/billing/fees.js';
+import { loadPriceTable } from '../../src/billing/prices.js';
+
+const table = loadPriceTable();
+const mini = table.lookup('gpt-4o-mini')!; // $0.15 in, $0.075 cached, $0.60 out per 1M tokens
+
+describe('rounding primitives', () => {
+  test('divRoundHalfUp rounds .5 up and everything else to nearest', () => {
+    assert.equal(divRoundHalfUp(4n, 10n), 0n);
+    assert.equal(divRoundHalfUp(5n, 10n), 1n);
+    assert.equal(divRoundHalfUp(14n, 10n), 1n);
+    assert.equal(divRoundHalfUp(15n, 10n), 2n);
+    assert.equal(divRoundHalfUp(25n, 10n), 3n);
+    assert.equal(divRoundHalfUp(0n, 7n), 0n);
+  });
+
+  test('usdToMicros is half-up on micro-dollars and immune to binary noise', () => {
+    assert.equal(usdToMicros(0.0021), 2100);
+    assert.equal(usdToMicros(0.0000125), 13); // 12.5 micros → 13
+    assert.equal(usdToMicros(0.0000124), 12);
+    assert.equal(usdToMicros(0.000123456), 123);
+    assert.equal(usdToMicros(10), 10_000_000);
+    assert.equal(usdToMicros(0), 0);
+    assert.throws(() => usdToMicros(-1), RangeError);
+  });
+});
+
+describe('savings and fee', () => {
+  test('10,000 → 6,000 tokens on gpt-4o-mini saves 4,000 × $0.15/1M = 600 micros; fee 20% = 120', () => {
+    assert.equal(savingsMicros(10_000, 6_000, mini), 600);
+    assert.equal(feeMicros(600, 0.2), 120);
+  });
+
+  test('savings round half-up on micro-dollars', () => {
+    assert.equal(savingsMicros(103, 100, mini), 0); // 3 × 0.15 = 0.45 micros → 0
+    assert.equal(savingsMicros(104, 100, mini), 1); // 0.60 → 1
+    assert.equal(savingsMicros(110, 100, mini), 2); // 10 × 0.15 = 1.5 → 2
+    assert.equal(savingsMicros(100, 120, mini), 0); // compression grew the prompt: no savings
+    assert.equal(savingsMicros(1000, 0, undefined), 0); // unknown price: no savings
+  });
+
+  test('fee rounds half-up on micro-dollars', () => {
+    assert.equal(feeMicros(2, 0.2), 0); // 0.4 → 0
+    assert.equal(feeMicros(3, 0.2), 1); // 0.6 → 1
+    assert.equal(feeMicros(12, 0.2), 2); // 2.4 → 2
+    assert.equal(feeMicros(13, 0.2), 3); // 2.6 → 3
+    assert.equal(feeMicros(2, 0.25), 1); // 0.5 → 1 (half-up)
+    assert.equal(feeMicros(6, 0.25), 2); // 1.5 → 2
+    assert.equal(feeMicros(1_000_000, 0.2), 200_000);
+    assert.throws(() => feeMicros(10, 1.5), RangeError);
+  });
+
+  test('claude-sonnet-4.5: 50,000 → 20,000 tokens saves 30,000 × $3/1M = $0.09; fee $0.018', () => {
+    const p = table.lookup('anthropic/claude-sonnet-4.5');
+    assert.equal(savingsMicros(50_000, 20_000, p), 90_000);
+    assert.equal(feeMicros(90_000, 0.2), 18_000);
+  });
+});
+
+describe('LLM cost from the table', () => {
+  test('6,000 prompt tokens of which 1,000 cached, 500 output on gpt-4o-mini = 1,125 micros', () => {
+    // 5,000 × 0.15 + 1,000 × 0.075 + 500 × 0.60 = 750 + 75 + 300 micros
+    assert.equal(tableCostMicros(mini, 6_000, 1_000, 500), 1_125);
+  });
+
+  test('rounds the total once, half-up', () => {
+    // 1 × 0.15 + 1 × 0.60 = 0.75 micros → 1
+    assert.equal(tableCostMicros(mini, 1, 0, 1), 1);
+    // 3 × 0.15 = 0.45 → 0
+    assert.equal(tableCostMicros(mini, 3, 0, 0), 0);
+    // cached larger than prompt is capped at the prompt
+    assert.equal(tableCostMicros(mini, 1_000, 5_000, 0), 75);
+  });
+});
+
+describe('priceRequest: what each mode and status pays', () => {
+  const base: PricingInput = {
+    mode: 'byok',
+    status: 'ok',
+    originalInputTokens: 10_000,
+    compressedInputTokens: 6_000,
+    cachedInputTokens: 1_000,
+    outputTokens: 500,
+    usageReported: true,
+  };
+
+  test('BYOK pays the fee only', () => {
+    const r = priceRequest(base, mini, 0.2);
+    assert.deepEqual(r, { savingsMicros: 600, feeMicros: 120, llmCostMicros: 1_125, chargedMicros: 120, priceKnown: true });
+  });
+
+  test('Router pays the LLM cost plus the fee', () => {
+    const r = priceRequest({ ...base, mode: 'router' }, mini, 0.2);
+    assert.equal(r.chargedMicros, 1_125 + 120);
+  });
+
+  test("Router: OpenRouter's usage.cost wins over the table", () => {
+    const r = priceRequest({ ...base, mode: 'router', upstreamCostUsd: 0.0021 }, mini, 0.2);
+    assert.equal(r.llmCostMicros, 2_100);
+    assert.equal(r.chargedMicros, 2_220);
+  });
+
+  test('guard reverted and not compressed: no fee, Router still pays the LLM', () => {
+    for (const status of ['guard_reverted', 'not_compressed'] as const) {
+      const byok = priceRequest({ ...base, status, compressedInputTokens: 10_000 }, mini, 0.2);
+      assert.equal(byok.feeMicros, 0);
+      assert.equal(byok.chargedMicros, 0);
+      const router = priceRequest({ ...base, status, mode: 'router', compressedInputTokens: 10_000, cachedInputTokens: 0, outputTokens: 0 }, mini, 0.2);
+      assert.equal(router.chargedMicros, 1_500);
+    }
+  });
+
+  test('upstream error: no fee; Router pays only a cost the upstream reported', () => {
+    const silent = priceRequest({ ...base, mode: 'router', status: 'upstream_error', usageReported: false }, mini, 0.2);
+    assert.equal(silent.chargedMicros, 0);
+    const reported = priceRequest({ ...base, mode: 'router', status: 'upstream_error', usageReported: false, upstreamCostUsd: 0.0005 }, mini, 0.2);
+    assert.equal(reported.feeMicros, 0);
+    assert.equal(reported.chargedMicros, 500);
+  });
+
+  test('client aborted: charged for what the upstream reported, nothing when it reported nothing', () => {
+    const nothing = priceRequest({ ...base, mode: 'router', status: 'client_aborted', usageReported: false }, mini, 0.2);
+    assert.deepEqual([nothing.savingsMicros, nothing.feeMicros, nothing.llmCostMicros, nothing.chargedMicros], [0, 0, 0, 0]);
+    const reported = priceRequest({ ...base, mode: 'router', status: 'client_aborted' }, mini, 0.2);
+    assert.equal(reported.chargedMicros, 1_125 + 120);
+  });
+
+  test('invalid request: nothing', () => {
+    const r = priceRequest({ ...base, mode: 'router', status: 'invalid_request' }, mini, 0.2);
+    assert.equal(r.chargedMicros, 0);
+  });
+
+  test('unknown model: served, no savings and no fee; Router pays a reported cost', () => {
+    const byok = priceRequest(base, undefined, 0.2);
+    assert.deepEqual(byok, { savingsMicros: 0, feeMicros: 0, llmCostMicros: 0, chargedMicros: 0, priceKnown: false });
+    const router = priceRequest({ ...base, mode: 'router', upstreamCostUsd: 0.001 }, undefined, 0.2);
+    assert.equal(router.chargedMicros, 1_000);
+  });
+
+  test('compression rate is compressed / original', () => {
+    assert.equal(compressionRate(10_000, 6_000), 0.6);
+    assert.equal(compressionRate(0, 0), 1);
+    assert.equal(compressionRate(100, 120), 1);
+  });
+});

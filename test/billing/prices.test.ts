@@ -1,0 +1,114 @@
+// The price table: coverage of the required providers, name normalisation, PRICES_FILE overrides.
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPriceTable } from '../../src/billing/prices.js';
+
+const table = loadPriceTable();
+const dir = mkdtempSync(join(tmpdir(), 'oc-prices-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('built-in price table', () => {
+  test('has a source and an as_of date', () => {
+    assert.match(table.asOf, /^\d{4}-\d{2}-\d{2}$/);
+    assert.ok(table.source.length > 20);
+  });
+
+  test('covers every required provider under native and OpenRouter names', () => {
+    const pairs: [string, string][] = [
+      ['gpt-4o-mini', 'openai/gpt-4o-mini'],
+      ['claude-sonnet-4-5', 'anthropic/claude-sonnet-4.5'],
+      ['gemini-2.5-flash', 'google/gemini-2.5-flash'],
+      ['llama-3.3-70b-instruct', 'meta-llama/llama-3.3-70b-instruct'],
+      ['mistral-large-latest', 'mistralai/mistral-large'],
+      ['deepseek-chat', 'deepseek/deepseek-chat'],
+      ['grok-4', 'x-ai/grok-4'],
+      ['qwen-max', 'qwen/qwen-max'],
+    ];
+    for (const [native, openrouter] of pairs) {
+      assert.ok(table.lookup(native), `missing ${native}`);
+      assert.ok(table.lookup(openrouter), `missing ${openrouter}`);
+    }
+    for (const m of ['gpt-4o', 'gpt-4.1-mini', 'gpt-5', 'o3', 'anthropic/claude-opus-4.5', 'anthropic/claude-haiku-4.5', 'google/gemini-2.5-pro', 'x-ai/grok-3-mini', 'qwen/qwen3-235b-a22b']) {
+      assert.ok(table.lookup(m), `missing ${m}`);
+    }
+  });
+
+  test('gpt-4o-mini is $0.15 / $0.075 / $0.60 per 1M tokens, i.e. 150,000 pico per input token', () => {
+    const p = table.lookup('gpt-4o-mini')!;
+    assert.equal(p.inputUsdPerMTok, 0.15);
+    assert.equal(p.cachedInputUsdPerMTok, 0.075);
+    assert.equal(p.outputUsdPerMTok, 0.6);
+    assert.equal(p.inputPico, 150_000);
+    assert.equal(p.cachedInputPico, 75_000);
+    assert.equal(p.outputPico, 600_000);
+  });
+});
+
+describe('lookup normalisation', () => {
+  test('case, provider prefixes and OpenRouter variants', () => {
+    assert.equal(table.lookup('GPT-4o-Mini')?.id, 'gpt-4o-mini');
+    assert.equal(table.lookup('azure/gpt-4o-mini')?.id, 'gpt-4o-mini');
+    assert.equal(table.lookup('openai/gpt-4o-mini:nitro')?.id, 'gpt-4o-mini');
+    assert.equal(table.lookup(' gpt-4o ')?.id, 'gpt-4o');
+  });
+
+  test('dated snapshots fall back to the undated entry, unless priced on their own', () => {
+    assert.equal(table.lookup('gpt-4o-mini-2024-07-18')?.id, 'gpt-4o-mini');
+    assert.equal(table.lookup('claude-sonnet-4-5-20250929')?.id, 'claude-sonnet-4-5');
+    assert.equal(table.lookup('claude-3-5-haiku-20991231')?.id, 'claude-3-5-haiku');
+    assert.equal(table.lookup('gpt-4o-2024-05-13')?.inputUsdPerMTok, 5);
+    assert.equal(table.lookup('gpt-4o-2024-08-06')?.inputUsdPerMTok, 2.5);
+  });
+
+  test("Anthropic's 4-5 and OpenRouter's 4.5 are the same model", () => {
+    assert.equal(table.lookup('claude-sonnet-4.5')?.id, 'claude-sonnet-4-5');
+    assert.equal(table.lookup('anthropic/claude-sonnet-4-5')?.id, 'claude-sonnet-4-5');
+    assert.equal(table.lookup('anthropic/claude-3.5-haiku')?.id, 'claude-3-5-haiku');
+  });
+
+  test('unknown models are undefined; :free variants cost nothing', () => {
+    assert.equal(table.lookup('my-finetune-v7'), undefined);
+    assert.equal(table.lookup('gpt-4o-mini-foo'), undefined);
+    const free = table.lookup('meta-llama/llama-3.3-70b-instruct:free');
+    assert.equal(free?.inputPico, 0);
+  });
+});
+
+describe('PRICES_FILE override', () => {
+  test('is merged on top: a new model, and a built-in one re-priced under all its names', () => {
+    const file = join(dir, 'prices.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        as_of: '2026-01-01',
+        models: {
+          'acme-1': { input: 1, output: 2, aliases: ['acme/acme-1'] },
+          'gpt-4o-mini': { input: 0.2, cached_input: 0.1, output: 0.8, aliases: ['openai/gpt-4o-mini'] },
+        },
+      }),
+    );
+    const t = loadPriceTable(file);
+    assert.equal(t.lookup('acme/acme-1')?.inputPico, 1_000_000);
+    assert.equal(t.lookup('acme-1')?.cachedInputPico, 1_000_000, 'cached defaults to input');
+    assert.equal(t.lookup('openai/gpt-4o-mini')?.inputUsdPerMTok, 0.2);
+    assert.equal(t.lookup('gpt-4o-mini-2024-07-18')?.inputUsdPerMTok, 0.2);
+    assert.equal(t.lookup('acme-1')?.asOf, '2026-01-01');
+    assert.equal(t.lookup('gpt-4o')?.inputUsdPerMTok, 2.5, 'the rest of the built-in table stays');
+  });
+
+  test('a bad file gets a clear error naming the file and the field', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ models: { x: { input: -1, output: 2 } } }));
+    assert.throws(() => loadPriceTable(bad), /PRICES_FILE .*bad\.json.*models\.x\.input/);
+    const typo = join(dir, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ models: { x: { inptu: 1, output: 2 } } }));
+    assert.throws(() => loadPriceTable(typo), /PRICES_FILE .*typo\.json/);
+    const notJson = join(dir, 'broken.json');
+    writeFileSync(notJson, '{ nope');
+    assert.throws(() => loadPriceTable(notJson), /not valid JSON/);
+    assert.throws(() => loadPriceTable(join(dir, 'missing.json')), /cannot be read/);
+  });
+});

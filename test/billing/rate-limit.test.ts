@@ -1,0 +1,108 @@
+// Per-key limits: requests per minute with X-RateLimit-* headers and Retry-After, concurrency slots,
+// 0 = unlimited; in memory and shared through Redis by two limiter instances (two "nodes").
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { KeyRateLimiter } from '../../src/billing/rate-limit.js';
+
+describe('in-memory limiter', () => {
+  test('rpm: N allowed with decreasing Remaining, then 429 data with Retry-After', async () => {
+    const rl = new KeyRateLimiter();
+    const key = { id: 'k1', rpm: 3, concurrency: 0 };
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const d = await rl.acquire(key);
+      assert.ok(d.ok);
+      assert.equal(d.headers['X-RateLimit-Limit'], '3');
+      seen.push(d.headers['X-RateLimit-Remaining']);
+      const reset = Number(d.headers['X-RateLimit-Reset']);
+      assert.ok(reset >= 1 && reset <= 60);
+      d.release();
+    }
+    assert.deepEqual(seen, ['2', '1', '0']);
+    const denied = await rl.acquire(key);
+    assert.equal(denied.ok, false);
+    if (denied.ok) return;
+    assert.equal(denied.limit, 'rpm');
+    assert.equal(denied.headers['X-RateLimit-Remaining'], '0');
+    assert.ok(denied.retryAfterSeconds >= 1 && denied.retryAfterSeconds <= 60);
+    assert.equal(denied.headers['Retry-After'], String(denied.retryAfterSeconds));
+    // another key has its own budget
+    assert.ok((await rl.acquire({ id: 'k2', rpm: 3, concurrency: 0 })).ok);
+  });
+
+  test('concurrency: slots are held until release, release is idempotent', async () => {
+    const rl = new KeyRateLimiter();
+    const key = { id: 'c1', rpm: 0, concurrency: 2 };
+    const a = await rl.acquire(key);
+    const b = await rl.acquire(key);
+    assert.ok(a.ok && b.ok);
+    const c = await rl.acquire(key);
+    assert.equal(c.ok, false);
+    if (!c.ok) assert.equal(c.limit, 'concurrency');
+    a.release();
+    a.release();
+    const d = await rl.acquire(key);
+    assert.ok(d.ok);
+    const e = await rl.acquire(key);
+    assert.equal(e.ok, false, 'a double release must not free two slots');
+  });
+
+  test('0 means unlimited', async () => {
+    const rl = new KeyRateLimiter();
+    for (let i = 0; i < 200; i++) {
+      const d = await rl.acquire({ id: 'free', rpm: 0, concurrency: 0 });
+      assert.ok(d.ok);
+      assert.deepEqual(d.headers, {});
+    }
+  });
+
+  test('a request refused by rpm gives its concurrency slot back', async () => {
+    const rl = new KeyRateLimiter();
+    const key = { id: 'both', rpm: 1, concurrency: 1 };
+    const first = await rl.acquire(key);
+    assert.ok(first.ok);
+    first.release();
+    assert.equal((await rl.acquire(key)).ok, false); // rpm
+    const again = await rl.acquire({ ...key, rpm: 0 });
+    assert.ok(again.ok, 'the slot taken by the refused request was released');
+  });
+});
+
+describe('Redis-shared limiter (two instances, two connections)', () => {
+  const prefix = `oc-test-${randomBytes(6).toString('hex')}`;
+  const r1 = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const r2 = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  after(async () => {
+    const keys = await r1.keys(`${prefix}*`);
+    if (keys.length) await r1.del(...keys);
+    r1.disconnect();
+    r2.disconnect();
+  });
+
+  test('both instances draw from one rpm budget and one set of concurrency slots', async () => {
+    await r1.connect();
+    await r2.connect();
+    const a = new KeyRateLimiter({ redis: r1, prefix });
+    const b = new KeyRateLimiter({ redis: r2, prefix });
+    const key = { id: 'shared', rpm: 4, concurrency: 0 };
+    const results: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      const d = await (i % 2 ? b : a).acquire(key);
+      results.push(d.ok);
+      if (d.ok) d.release();
+    }
+    assert.deepEqual(results, [true, true, true, true, false, false]);
+
+    const ckey = { id: 'conc', rpm: 0, concurrency: 2 };
+    const s1 = await a.acquire(ckey);
+    const s2 = await b.acquire(ckey);
+    assert.ok(s1.ok && s2.ok);
+    assert.equal((await a.acquire(ckey)).ok, false);
+    assert.equal((await b.acquire(ckey)).ok, false);
+    s1.release();
+    await new Promise((r) => setTimeout(r, 50)); // release is fire-and-forget (ZREM)
+    assert.ok((await b.acquire(ckey)).ok);
+  });
+});
