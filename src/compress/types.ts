@@ -74,6 +74,11 @@ export type BlockKind = 'prose' | 'json' | 'log' | 'code' | 'markdown' | 'html' 
 export interface Block {
   kind: BlockKind;
   text: string;
+  /** Optional (added by the engine owner, backward compatible): whole units (sentences, lines,
+   *  array items) that a transform dropped ON PURPOSE. The guard does not require the protected
+   *  spans found only inside these units. A transform that drops units and does not list them
+   *  here gets its result checked against every protected span of the input block. */
+  omitted?: string[];
 }
 
 /** What a transform may know: only the current message and earlier ones (causal invariant). */
@@ -88,7 +93,11 @@ export interface TransformContext {
   queryTerms: ReadonlySet<string>;
   /** the message's role */
   role: string;
+  /** Optional (added by the engine owner, backward compatible): index of the message in the request */
+  messageIndex?: number;
 }
 
-/** A transform is a pure pass: (block, context) → block. It never throws and never grows the text. */
+/** A transform is a pure pass: (block, context) → block. It never throws and never grows the text.
+ *  Convention: each file under transforms/ exports its pass as a named const/function named after
+ *  the file (`whitespace`, `prose`, `code`, `markdown`, `json`, `logs`), typed `Transform`. */
 export type Transform = (block: Block, ctx: TransformContext) => Block;

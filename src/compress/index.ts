@@ -1,0 +1,7 @@
+// Public API of the compression engine: pure, synchronous, deterministic, never throws.
+//   compressMessages(messages, options) → { messages, stats }
+//   countTokens(text, model?) / tokenizerFor(model)
+// See docs/engine.md for what each level does and what is never lost.
+export { compressMessages } from './pipeline.js';
+export { countTokens, tokenizerFor, estimateTokens, type TokenizerName } from './tokens.js';
+export type * from './types.js';

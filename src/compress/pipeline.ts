@@ -1,0 +1,285 @@
+// The engine's driver: walks the messages in order, decides which text may be compressed (roles,
+// text parts only), finds each message's query causally, splits text into blocks, runs the
+// transforms of the block's kind for the level, checks the guard, and keeps the compressed form
+// only when it is smaller. Message i is computed from messages 0..i and the options alone
+// (the causal, cache-safe invariant), so growing a conversation never changes earlier messages.
+import type {
+  Block,
+  ChatMessage,
+  CompressOptions,
+  CompressResult,
+  CompressStats,
+  ContentPart,
+  Level,
+  MessageStats,
+  TransformContext,
+} from './types.js';
+import { countWith, tokenizerFor, type TokenizerName } from './tokens.js';
+import { segment, joinSegments } from './segment.js';
+import { queryFor, queryTerms, trailingInstructionStart, messageText } from './query.js';
+import { queryEntities } from './protect.js';
+import { checkSpans } from './guard.js';
+import { BlockHistory, dedupe } from './transforms/dedupe.js';
+import { transformsFor } from './registry.js';
+import { whitespace } from './transforms/whitespace.js';
+import { resolveBudget, type Budget } from './budget.js';
+
+const DEFAULT_ROLES = ['user', 'tool', 'function'];
+/** a user message this short is kept verbatim (it is all instruction) */
+const SHORT_USER_CHARS = 300;
+/** a message that would save less than this is sent unchanged */
+const MIN_SAVED_TOKENS = 4;
+const MIN_SAVED_SHARE = 0.02;
+
+interface Resolved {
+  budget: Budget;
+  roles: ReadonlySet<string>;
+  tokenizer: TokenizerName;
+}
+
+function resolve(options: CompressOptions | undefined): Resolved {
+  const o = options && typeof options === 'object' ? options : {};
+  const roles = Array.isArray(o.roles) ? o.roles.filter((r): r is string => typeof r === 'string') : DEFAULT_ROLES;
+  return {
+    budget: resolveBudget(o),
+    roles: new Set(roles),
+    tokenizer: tokenizerFor(typeof o.model === 'string' ? o.model : undefined),
+  };
+}
+
+function emptyStats(r: Resolved, t0: number): CompressStats {
+  return {
+    originalTokens: 0,
+    compressedTokens: 0,
+    savedTokens: 0,
+    ratio: 1,
+    tokenizer: r.tokenizer,
+    level: r.budget.label,
+    ms: performance.now() - t0,
+    messages: [],
+  };
+}
+
+export function compressMessages(messages: ChatMessage[], options?: CompressOptions): CompressResult {
+  const t0 = performance.now();
+  let r: Resolved;
+  try {
+    r = resolve(options);
+  } catch {
+    r = { budget: resolveBudget({}), roles: new Set(DEFAULT_ROLES), tokenizer: 'o200k' };
+  }
+  if (!Array.isArray(messages)) return { messages, stats: emptyStats(r, t0) };
+  try {
+    return run(messages, r, t0);
+  } catch {
+    // never throw: send everything as it came
+    const stats = emptyStats(r, t0);
+    stats.messages = messages.map((m, index) => {
+      let n = 0;
+      try {
+        n = countWith(r.tokenizer, messageText(m));
+      } catch {
+        n = 0;
+      }
+      return { index, role: roleOf(m), originalTokens: n, compressedTokens: n, transforms: [], guard: 'skipped' };
+    });
+    stats.originalTokens = stats.compressedTokens = stats.messages.reduce((s, m) => s + m.originalTokens, 0);
+    stats.ms = performance.now() - t0;
+    return { messages: messages.slice(), stats };
+  }
+}
+
+function roleOf(m: unknown): string {
+  return m && typeof m === 'object' && typeof (m as ChatMessage).role === 'string' ? (m as ChatMessage).role : '';
+}
+
+function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
+  const out: ChatMessage[] = new Array(messages.length);
+  const stats: MessageStats[] = new Array(messages.length);
+  const history = new BlockHistory();
+  let cumulative = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    const role = roleOf(m);
+    const compressible = r.budget.level !== 'off' && role !== '' && r.roles.has(role) && hasText(m);
+    if (!compressible) {
+      const n = countWith(r.tokenizer, messageText(m));
+      out[i] = m;
+      stats[i] = { index: i, role, originalTokens: n, compressedTokens: n, transforms: [], guard: 'skipped' };
+      rememberAll(history, m, i);
+      continue;
+    }
+    const res = compressMessage(messages, i, r, history, cumulative);
+    cumulative += res.stats.originalTokens;
+    out[i] = res.message;
+    stats[i] = res.stats;
+  }
+  let original = 0;
+  let compressed = 0;
+  for (const s of stats) {
+    original += s.originalTokens;
+    compressed += s.compressedTokens;
+  }
+  return {
+    messages: out,
+    stats: {
+      originalTokens: original,
+      compressedTokens: compressed,
+      savedTokens: original - compressed,
+      ratio: original > 0 ? compressed / original : 1,
+      tokenizer: r.tokenizer,
+      level: r.budget.label,
+      ms: performance.now() - t0,
+      messages: stats,
+    },
+  };
+}
+
+function hasText(m: ChatMessage): boolean {
+  const c = m.content;
+  if (typeof c === 'string') return c.length > 0;
+  if (Array.isArray(c)) return c.some((p) => isTextPart(p) && p.text.length > 0);
+  return false;
+}
+
+function isTextPart(p: unknown): p is { type: 'text'; text: string } {
+  return !!p && typeof p === 'object' && (p as ContentPart).type === 'text' && typeof (p as { text?: unknown }).text === 'string';
+}
+
+/** Blocks of a message sent as is (system, assistant, …) can be referenced by later copies. */
+function rememberAll(history: BlockHistory, m: ChatMessage, index: number): void {
+  const text = messageText(m);
+  if (text.length < 400) return;
+  const { blocks } = segment(text);
+  blocks.forEach((b, k) => history.remember(b.text, index, k));
+}
+
+interface PartResult {
+  text: string;
+  transforms: string[];
+  lost?: string;
+}
+
+function compressMessage(
+  messages: ChatMessage[],
+  i: number,
+  r: Resolved,
+  history: BlockHistory,
+  cumulativeBefore: number,
+): { message: ChatMessage; stats: MessageStats } {
+  const m = messages[i];
+  const role = m.role;
+  const query = queryFor(messages, i);
+  const terms = queryTerms(query);
+  const entities = queryEntities(query);
+  const originalTokens = countWith(r.tokenizer, messageText(m));
+  const keep = r.budget.keepFor(originalTokens, cumulativeBefore + originalTokens);
+  const ctx: TransformContext = {
+    level: r.budget.level === 'off' ? 'lossless' : r.budget.level,
+    keep,
+    query,
+    queryTerms: terms,
+    role,
+    messageIndex: i,
+  };
+  const applied: string[] = [];
+  const remembered: Array<[string, number]> = [];
+  let blockBase = 0;
+  let lost: string | undefined;
+  const compressPart = (text: string): string => {
+    const res = compressText(text, ctx, role === 'user', history, entities, i, blockBase, remembered);
+    blockBase += res.blocks;
+    for (const t of res.transforms) if (!applied.includes(t)) applied.push(t);
+    if (res.lost !== undefined && lost === undefined) lost = res.lost;
+    return res.text;
+  };
+  let content: ChatMessage['content'];
+  if (typeof m.content === 'string') content = compressPart(m.content);
+  else {
+    const parts = m.content as ContentPart[];
+    content = parts.map((p) => (isTextPart(p) && p.text.length > 0 ? { ...p, text: compressPart(p.text) } : p));
+  }
+  const base = { index: i, role, originalTokens, transforms: [] as string[] };
+  if (lost !== undefined) {
+    rememberAll(history, m, i);
+    return { message: m, stats: { ...base, compressedTokens: originalTokens, guard: 'reverted', reason: `lost protected span: ${lost}` } };
+  }
+  const next: ChatMessage = { ...m, content };
+  const compressedTokens = countWith(r.tokenizer, messageText(next));
+  const saved = originalTokens - compressedTokens;
+  if (saved < MIN_SAVED_TOKENS || saved < originalTokens * MIN_SAVED_SHARE) {
+    rememberAll(history, m, i);
+    return { message: m, stats: { ...base, compressedTokens: originalTokens, guard: 'unchanged' } };
+  }
+  for (const [text, k] of remembered) history.remember(text, i, k);
+  return { message: next, stats: { ...base, compressedTokens, transforms: applied, guard: 'kept' } };
+}
+
+function compressText(
+  text: string,
+  ctx: TransformContext,
+  isUser: boolean,
+  history: BlockHistory,
+  entities: readonly string[],
+  messageIndex: number,
+  blockBase: number,
+  remembered: Array<[string, number]>,
+): PartResult & { blocks: number } {
+  // the trailing question/instruction of a user message (or a short user message) stays verbatim
+  let body = text;
+  let tail = '';
+  if (isUser) {
+    if (text.length <= SHORT_USER_CHARS) return { text, transforms: [], blocks: 0 };
+    const at = trailingInstructionStart(text);
+    body = text.slice(0, at);
+    tail = text.slice(at);
+  }
+  if (body.trim() === '') return { text, transforms: [], blocks: 0 };
+  const { blocks, separators } = segment(body);
+  const transforms: string[] = [];
+  const outBlocks: Block[] = new Array(blocks.length);
+  for (let k = 0; k < blocks.length; k++) {
+    const input = blocks[k];
+    const ref = dedupe(input, history);
+    if (ref !== input) {
+      outBlocks[k] = ref;
+      if (!transforms.includes('dedupe')) transforms.push('dedupe');
+      continue;
+    }
+    let b: Block = input;
+    let omitted: string[] | undefined;
+    for (const [name, t] of transformsFor(input.kind, ctx.level)) {
+      let next: Block;
+      try {
+        next = t(b, ctx);
+      } catch {
+        next = b;
+      }
+      if (!next || typeof next.text !== 'string' || next.text.length > b.text.length) next = b;
+      if (next.omitted && next.omitted.length > 0) omitted = (omitted ?? []).concat(next.omitted);
+      if (next.text !== b.text && !transforms.includes(name)) transforms.push(name);
+      b = next;
+    }
+    if (b.text === input.text) {
+      remembered.push([input.text, blockBase + k]);
+      outBlocks[k] = input;
+      continue;
+    }
+    // the guard compares with the losslessly normalised input (white space is not information)
+    const reference = whitespace(input, ctx);
+    if (b.text !== reference.text) {
+      const g = checkSpans(reference.text, b.text, omitted, entities);
+      if (!g.ok) return { text, transforms: [], lost: g.lost ?? '?', blocks: blocks.length };
+    }
+    if (b.text === reference.text) remembered.push([input.text, blockBase + k]);
+    outBlocks[k] = { kind: b.kind, text: b.text };
+  }
+  void messageIndex;
+  let out = joinSegments(outBlocks, separators);
+  if (tail) {
+    const gap = /\s*$/.exec(body)?.[0] ?? '';
+    const sep = gap.includes('\n\n') ? '\n\n' : gap.includes('\n') ? '\n' : gap ? ' ' : '';
+    out = out === '' || /\s$/.test(out) ? out + tail : out + sep + tail;
+  }
+  return { text: out.length <= text.length ? out : text, transforms, blocks: blocks.length };
+}

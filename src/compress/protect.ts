@@ -1,0 +1,87 @@
+// Protected spans: the pieces of text the engine must never alter or lose inside a unit it keeps
+// (DESIGN §4 "Never lost"): numbers with their units, dates, URLs, e-mail addresses, file paths,
+// identifiers (camelCase, snake_case, Foo.bar, hashes, error codes), inline code, quoted strings,
+// negations, and the named entities the query mentions. Word-level transforms ask `isProtectedWord`
+// before dropping a word; the guard counts spans before and after with `countSpans`.
+
+const PATTERNS: RegExp[] = [
+  /`[^`\n]{1,200}`/g, // inline code
+  /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]+/g, // URLs
+  /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, // e-mail
+  /(?:~|\.{1,2})?\/(?:[\w.@+-]+\/)*[\w.@+-]+|\b[\w.-]+(?:\/[\w.@+-]+)+\.\w{1,8}\b|\b[A-Za-z]:\\[\w\\.-]+/g, // paths
+  /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, // ISO dates
+  /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g, // numeric dates
+  /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b/g,
+  /\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/g,
+  /\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b/g, // times
+  /(?:[$€£¥]\s?)?[-+]?\d+(?:[.,/]\d+)*(?:\s?(?:%|[A-Za-zµ°][A-Za-z]{0,11}\b))?/g, // numbers + unit
+  /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, // camelCase
+  /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g, // PascalCase with an inner capital
+  /\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b/g, // snake_case
+  /\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?/g, // Foo.bar
+  /\b[A-Z]{2,}[-_]?\d+\b|\b[0-9a-f]{7,40}\b/g, // error codes, hashes
+  /"[^"\n]{1,200}"|“[^”\n]{1,200}”/g, // double-quoted strings
+  /(?<![\w'])'[^'\n]{1,120}'(?![\w'])/g, // single-quoted strings
+  /\b(?:not|no|never|without|none|nor|cannot|neither)\b|\b\w+n't\b/gi, // negations
+];
+
+/** Lower-case words that word removal must never drop. */
+const NEGATIONS = new Set(['not', 'no', 'never', 'without', 'none', 'nor', 'cannot', 'neither', "n't"]);
+
+const WORDY = /[0-9_@/\\$%`"'“”.:]|[a-z][A-Z]/;
+
+/** Is this single word protected (word removal must keep it)? */
+export function isProtectedWord(word: string, queryTerms: ReadonlySet<string>): boolean {
+  const lower = word.toLowerCase();
+  if (NEGATIONS.has(lower) || lower.endsWith("n't")) return true;
+  if (WORDY.test(word)) return true;
+  if (queryTerms.has(lower)) return true;
+  // capitalised words inside a sentence are likely names
+  const c = word.charCodeAt(0);
+  return c >= 65 && c <= 90;
+}
+
+/** Capitalised words and quoted phrases of the query: named entities the answer may need. */
+export function queryEntities(query: string): string[] {
+  const out = new Set<string>();
+  if (!query) return [];
+  const q = query.length > 2000 ? query.slice(-2000) : query;
+  const caps = q.match(/(?<=\S\s+)[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*/g) ?? [];
+  for (const c of caps) if (c.length >= 3) out.add(c);
+  const quoted = q.match(/"([^"\n]{2,80})"|'([^'\n]{2,80})'|`([^`\n]{2,80})`/g) ?? [];
+  for (const s of quoted) out.add(s.slice(1, -1));
+  return [...out];
+}
+
+/** Multiset of protected spans in `text` (span → occurrences). */
+export function countSpans(text: string, entities: readonly string[] = []): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!text) return counts;
+  for (const re of PATTERNS) {
+    re.lastIndex = 0;
+    const found = text.match(re);
+    if (!found) continue;
+    for (const s of found) {
+      const k = re === PATTERNS[PATTERNS.length - 1] ? s.toLowerCase() : s;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  }
+  for (const e of entities) {
+    let n = 0;
+    for (let at = text.indexOf(e); at >= 0; at = text.indexOf(e, at + e.length)) n++;
+    if (n > 0) counts.set(e, (counts.get(e) ?? 0) + n);
+  }
+  return counts;
+}
+
+/** Does `text` hold at least one protected span (cheap test used by selection scoring)? */
+export function protectedSpanCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < PATTERNS.length - 1; i++) {
+    const re = PATTERNS[i];
+    re.lastIndex = 0;
+    const found = text.match(re);
+    if (found) n += found.length;
+  }
+  return n;
+}

@@ -1,0 +1,134 @@
+// The query a message is judged against, found causally: the question or trailing instruction
+// inside the message itself, else the latest EARLIER user turn and assistant tool call - never a
+// later message, so the compressed form of message i depends only on messages 0..i. Also finds the
+// trailing question/instruction of a user message, which is always kept verbatim.
+import type { ChatMessage } from './types.js';
+
+const STOP = new Set(
+  (
+    'a an the and or but if then else of to in on at by for with from as is are was were be been being ' +
+    'do does did done have has had having it its this that these those there here what which who whom ' +
+    'whose when where why how i me my we our you your he him his she her they them their can could ' +
+    'would should will shall may might must about into over under than so such very just also only ' +
+    'any all some each other more most much many per via up down out off again once please answer ' +
+    'question using use provided based following given above below tell me explain describe find ' +
+    'quote exactly list say said think let us one two'
+  ).split(' '),
+);
+
+const WORD = /[A-Za-z][A-Za-z0-9_'-]*|\d[\d.,:/-]*/g;
+
+/** Lower-cased content words of `text` (stop words removed, at most 64). */
+export function queryTerms(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!text) return out;
+  const m = text.match(WORD);
+  if (!m) return out;
+  for (const w of m) {
+    const l = w.toLowerCase().replace(/'s$/, '');
+    if (l.length < 2 || STOP.has(l)) continue;
+    out.add(l);
+    if (out.size >= 64) break;
+  }
+  return out;
+}
+
+const TAIL_MAX = 1200;
+const LINE_MAX = 500;
+const QUESTION_START = /^(?:question|q|query|task|instruction|instructions)\s*[:.]/i;
+
+/** Offset where the trailing question/instruction of `text` starts (text.length when none). */
+export function trailingInstructionStart(text: string): number {
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1])) end--;
+  if (end === 0) return text.length;
+  // last paragraph
+  const para = text.lastIndexOf('\n\n', end - 1);
+  const paraStart = para < 0 ? 0 : para + 2;
+  if (end - paraStart <= TAIL_MAX) return paraStart;
+  // a "Question:" line inside the last TAIL_MAX characters
+  const windowStart = end - TAIL_MAX;
+  let best = -1;
+  for (let at = text.indexOf('\n', windowStart); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) {
+    if (QUESTION_START.test(text.slice(at + 1, at + 20))) {
+      best = at + 1;
+      break;
+    }
+  }
+  if (best >= 0) return best;
+  // else the last line, or the last sentence(s) of a very long last line
+  const nl = text.lastIndexOf('\n', end - 1);
+  const lineStart = nl < 0 ? 0 : nl + 1;
+  if (end - lineStart <= LINE_MAX) return lineStart;
+  const from = end - LINE_MAX;
+  const window = text.slice(from, end);
+  const m = /[.!?]\s+/.exec(window);
+  if (m) return from + m.index + m[0].length;
+  const sp = window.search(/\s/);
+  return sp >= 0 ? from + sp + 1 : from;
+}
+
+/** The text of a message's text parts joined (images and other parts ignored). */
+export function messageText(m: ChatMessage | null | undefined): string {
+  if (!m || typeof m !== 'object') return '';
+  const c = m.content;
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) {
+    let out = '';
+    for (const p of c) {
+      if (p && typeof p === 'object' && p.type === 'text' && typeof p.text === 'string') out += (out ? '\n' : '') + p.text;
+    }
+    return out;
+  }
+  return '';
+}
+
+function toolCallText(m: ChatMessage): string {
+  const calls = m.tool_calls;
+  let out = '';
+  if (Array.isArray(calls)) {
+    for (const c of calls) {
+      const f = c && typeof c === 'object' ? (c as { function?: { name?: unknown; arguments?: unknown } }).function : undefined;
+      if (f) out += ` ${typeof f.name === 'string' ? f.name : ''} ${typeof f.arguments === 'string' ? f.arguments.slice(0, 1000) : ''}`;
+    }
+  }
+  const fc = m.function_call as { name?: unknown; arguments?: unknown } | undefined;
+  if (fc && typeof fc === 'object') out += ` ${String(fc.name ?? '')} ${typeof fc.arguments === 'string' ? fc.arguments.slice(0, 1000) : ''}`;
+  return out.trim();
+}
+
+const QUESTION_SENTENCE = /[^.!?\n]{3,400}\?/g;
+
+/** The question(s) inside one text: its trailing instruction plus sentences ending in '?'. */
+export function questionIn(text: string): string {
+  if (!text) return '';
+  const tailStart = trailingInstructionStart(text);
+  const tail = text.slice(tailStart).trim();
+  const qs = text.length > 200_000 ? null : text.match(QUESTION_SENTENCE);
+  let q = tail.length <= TAIL_MAX ? tail : tail.slice(-TAIL_MAX);
+  if (qs) {
+    for (let i = qs.length - 1, n = 0; i >= 0 && n < 3; i--, n++) if (!q.includes(qs[i])) q += ' ' + qs[i].trim();
+  }
+  return q;
+}
+
+/** Query for message `index`, from messages 0..index only. */
+export function queryFor(messages: readonly ChatMessage[], index: number): string {
+  const self = messages[index];
+  if (self && self.role === 'user') {
+    const q = questionIn(messageText(self));
+    if (q) return q;
+  }
+  let user = '';
+  let call = '';
+  for (let j = index - 1; j >= 0 && (!user || !call); j--) {
+    const m = messages[j];
+    if (!m || typeof m !== 'object') continue;
+    if (!user && m.role === 'user') user = questionIn(messageText(m));
+    if (!call && m.role === 'assistant') {
+      const t = toolCallText(m);
+      if (t) call = t;
+    }
+  }
+  return (user + (call ? ' ' + call : '')).trim();
+}

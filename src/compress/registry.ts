@@ -1,0 +1,31 @@
+// Which transforms run, in order, for a block kind at a level. Lossless passes come first; the
+// lossy ones (prose selection and word removal) only at balanced and aggressive.
+import type { BlockKind, Level, Transform } from './types.js';
+import { whitespace } from './transforms/whitespace.js';
+import { code } from './transforms/code.js';
+
+type Named = readonly [string, Transform];
+
+const LOSSLESS: Record<BlockKind, readonly Named[]> = {
+  prose: [['whitespace', whitespace]],
+  markdown: [['whitespace', whitespace]],
+  html: [['whitespace', whitespace]],
+  table: [['whitespace', whitespace]],
+  code: [['code', code]],
+  json: [['whitespace', whitespace]],
+  log: [['whitespace', whitespace]],
+};
+
+const LOSSY: Record<BlockKind, readonly Named[]> = {
+  prose: [['whitespace', whitespace]],
+  markdown: [['whitespace', whitespace]],
+  html: [['whitespace', whitespace]],
+  table: [['whitespace', whitespace]],
+  code: [['code', code]],
+  json: [['whitespace', whitespace]],
+  log: [['whitespace', whitespace]],
+};
+
+export function transformsFor(kind: BlockKind, level: Exclude<Level, 'off'>): readonly Named[] {
+  return (level === 'lossless' ? LOSSLESS : LOSSY)[kind] ?? LOSSLESS.prose;
+}

@@ -1,0 +1,64 @@
+// Token counting for the engine's stats and budgets. OpenAI model families get exact counts with
+// gpt-tokenizer (o200k for GPT-4o/4.1/4.5/5, o-series, gpt-oss and unknown OpenAI names; cl100k for
+// GPT-4, GPT-3.5 and the embedding models). Other vendors' tokenizers are not shipped, so their
+// count is an estimate: ASCII characters / 4 plus non-ASCII UTF-16 units / 1.5 (CJK and emoji
+// take about one token per 1–2 characters), rounded up. Special-token text such as
+// "<|endoftext|>" inside user content is counted as ordinary text (that is what providers do with
+// it) instead of throwing.
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+
+export type TokenizerName = 'o200k' | 'cl100k' | 'estimate';
+
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+const O200K_GPT4 = /^gpt-4(o|\.)/;
+const CL100K = /^(gpt-4|gpt-3\.5|text-embedding-|text-davinci|davinci|babbage)/;
+const O200K = /^(gpt-|o\d|chatgpt-|codex-|omni-|computer-use)/;
+
+/** Which tokenizer counts for `model` (undefined → o200k, the eval's and today's default). */
+export function tokenizerFor(model?: string): TokenizerName {
+  if (model === undefined || model === null || model === '') return 'o200k';
+  let m = String(model).trim().toLowerCase();
+  const slash = m.lastIndexOf('/');
+  if (slash >= 0) {
+    const vendor = m.slice(0, slash);
+    m = m.slice(slash + 1);
+    if (vendor !== 'openai' && vendor !== 'azure' && vendor !== 'openai-compatible') {
+      // OpenRouter-style "vendor/model": only OpenAI's own models have a known tokenizer
+      if (!O200K.test(m)) return 'estimate';
+    }
+  }
+  if (O200K_GPT4.test(m)) return 'o200k';
+  if (CL100K.test(m)) return 'cl100k';
+  if (O200K.test(m)) return 'o200k';
+  return 'estimate';
+}
+
+/** Documented estimate for tokenizers we do not ship. */
+export function estimateTokens(text: string): number {
+  let ascii = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 128) ascii++;
+    else other++;
+  }
+  return Math.ceil(ascii / 4 + other / 1.5);
+}
+
+/** Count tokens with a named tokenizer; never throws. */
+export function countWith(tokenizer: TokenizerName, text: string): number {
+  if (!text) return 0;
+  try {
+    if (tokenizer === 'o200k') return countO200k(text, PLAIN_TEXT);
+    if (tokenizer === 'cl100k') return countCl100k(text, PLAIN_TEXT);
+  } catch {
+    // fall through to the estimate (e.g. pathological input the BPE rejects)
+  }
+  return estimateTokens(text);
+}
+
+/** Count the tokens of `text` for `model` (see tokenizerFor). */
+export function countTokens(text: string, model?: string): number {
+  return countWith(tokenizerFor(model), typeof text === 'string' ? text : String(text ?? ''));
+}

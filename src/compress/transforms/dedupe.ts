@@ -1,0 +1,45 @@
+// Repeated blocks across messages: a long block (≥ 400 characters) that already appeared verbatim
+// in an EARLIER message is replaced by a short reference such as `[same as message 3, block 2]`
+// (1-based message position in the request, 1-based block position inside that message; for a
+// JSON block the reference is a JSON string, so the content still parses as JSON). Keeps:
+// the first occurrence, untouched. Drops: the later copies. Why: agents re-send the same file, tool
+// output or document several times; the model can read the earlier copy. Causal by construction:
+// only blocks of messages before the current one are remembered, and only blocks that were sent
+// in full (so the reference points at text the model really sees).
+import type { Block } from '../types.js';
+
+export const MIN_DEDUPE_CHARS = 400;
+
+export class BlockHistory {
+  private readonly seen = new Map<string, string>();
+
+  /** Remember a block of message `messageIndex` (0-based) at `blockIndex` (0-based) sent in full. */
+  remember(text: string, messageIndex: number, blockIndex: number): void {
+    const key = dedupeKey(text);
+    if (key.length < MIN_DEDUPE_CHARS || this.seen.has(key)) return;
+    this.seen.set(key, `[same as message ${messageIndex + 1}, block ${blockIndex + 1}]`);
+  }
+
+  /** The reference for an earlier identical block, or undefined. */
+  lookup(text: string): string | undefined {
+    if (this.seen.size === 0) return undefined;
+    const key = dedupeKey(text);
+    if (key.length < MIN_DEDUPE_CHARS) return undefined;
+    return this.seen.get(key);
+  }
+}
+
+/** Blocks compare equal modulo trailing white space and blank-line runs. */
+function dedupeKey(text: string): string {
+  return text.replace(/[ \t]+$/gm, '').replace(/\n{2,}/g, '\n').trim();
+}
+
+/** Replace `block` by a reference when an earlier message held the same block. */
+export function dedupe(block: Block, history: BlockHistory): Block {
+  const ref = history.lookup(block.text);
+  if (ref === undefined) return block;
+  // a JSON block stays valid JSON: the reference becomes a JSON string
+  const text = block.kind === 'json' ? JSON.stringify(ref) : ref;
+  if (text.length >= block.text.length) return block;
+  return { kind: block.kind, text, omitted: [block.text] };
+}
