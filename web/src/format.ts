@@ -1,0 +1,51 @@
+// Number, money and date formatting shared by every page, so the same value reads the same everywhere.
+
+const intFmt = new Intl.NumberFormat('en-US');
+
+export function int(n: number): string {
+  return intFmt.format(Math.round(n));
+}
+
+/** 12,345 → "12.3k" for chart axes and stat cards */
+export function compact(n: number): string {
+  return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+}
+
+/** Dollars with enough precision for sub-cent fees. */
+export function usd(n: number): string {
+  const abs = Math.abs(n);
+  const digits = abs === 0 ? 2 : abs < 0.01 ? 4 : abs < 1 ? 3 : 2;
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: digits }).format(n);
+}
+
+export function pct(ratio: number): string {
+  return `${(ratio * 100).toFixed(ratio > 0 && ratio < 0.1 ? 1 : 0)}%`;
+}
+
+export function dateTime(iso: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return d.toLocaleString('en-US', { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+export function date(iso: string | null): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric' });
+}
+
+/** "3 minutes ago", "yesterday", or a date for older times */
+export function ago(iso: string | null): string {
+  if (!iso) return 'Never';
+  const s = (Date.now() - new Date(iso).getTime()) / 1000;
+  if (s < 45) return 'Just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  if (s < 2 * 86400) return 'Yesterday';
+  if (s < 30 * 86400) return `${Math.round(s / 86400)} days ago`;
+  return date(iso);
+}
+
+export function monthLabel(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
