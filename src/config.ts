@@ -11,6 +11,8 @@ export interface Config {
   redisUrl?: string;
   /** base64 or hex 32-byte key; when unset the embedded default generates one into dataDir */
   masterKey?: string;
+  /** old master keys (comma-separated OPENCOMPRESS_PREVIOUS_MASTER_KEYS) still accepted for opening until rotate-master-key has run */
+  previousMasterKeys?: string[];
   allowPrivateUpstreams: boolean;
   openrouterBaseUrl: string;
   openrouterApiKey?: string;
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     masterKey: env.OPENCOMPRESS_MASTER_KEY || undefined,
+    previousMasterKeys: (env.OPENCOMPRESS_PREVIOUS_MASTER_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     allowPrivateUpstreams: flag(env, 'ALLOW_PRIVATE_UPSTREAMS'),
     openrouterBaseUrl: env.OPENROUTER_BASE_URL || 'https://openrouter.ai/api/v1',
     openrouterApiKey: env.OPENROUTER_API_KEY || undefined,
@@ -89,6 +92,7 @@ export const ENVIRONMENT_HELP: [string, string][] = [
   ['DATABASE_URL', 'postgres://… to use PostgreSQL instead of SQLite'],
   ['REDIS_URL', 'redis://… to share rate limits and revocation notices between processes'],
   ['OPENCOMPRESS_MASTER_KEY', '32-byte key (base64 or hex) encrypting upstream keys; generated into DATA_DIR when unset'],
+  ['OPENCOMPRESS_PREVIOUS_MASTER_KEYS', 'comma-separated old master keys still readable while `opencompress rotate-master-key` re-encrypts'],
   ['ALLOW_PRIVATE_UPSTREAMS', '1 to allow http:// and private/loopback upstream base URLs (tests, on-prem vLLM/Ollama)'],
   ['OPENROUTER_BASE_URL', 'upstream for Router keys (default https://openrouter.ai/api/v1)'],
   ['OPENROUTER_API_KEY', 'the operator key used for Router keys'],

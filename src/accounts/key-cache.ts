@@ -1,0 +1,71 @@
+// The verify cache: key hash → resolved key (or null for "no such key") for at most `ttlMs`
+// (≤ 1 s). Bounded in size so a flood of random keys cannot grow it. `invalidate(keyId)` drops a
+// key at once and also makes any lookup that was already in flight not cache its (stale) answer.
+export interface CachedKey {
+  id: string;
+}
+
+interface Entry<T> {
+  value: T | null;
+  expires: number;
+}
+
+export class KeyCache<T extends CachedKey> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly hashById = new Map<string, string>();
+  private epoch = 0;
+
+  constructor(
+    readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  /** undefined = not cached (look it up); null = cached "no such key / revoked" */
+  get(hash: string, now = Date.now()): T | null | undefined {
+    const e = this.entries.get(hash);
+    if (!e) return undefined;
+    if (e.expires <= now) {
+      this.delete(hash);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  /** token to pass to `set` after a lookup; a set with a stale token is ignored */
+  begin(): number {
+    return this.epoch;
+  }
+
+  set(hash: string, value: T | null, token: number, now = Date.now()): void {
+    if (token !== this.epoch || this.ttlMs <= 0) return;
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.delete(oldest);
+    }
+    this.entries.delete(hash); // re-insert at the end (insertion order = age)
+    this.entries.set(hash, { value, expires: now + this.ttlMs });
+    if (value) this.hashById.set(value.id, hash);
+  }
+
+  invalidate(keyId: string): void {
+    this.epoch++;
+    const hash = this.hashById.get(keyId);
+    if (hash !== undefined) this.delete(hash);
+  }
+
+  clear(): void {
+    this.epoch++;
+    this.entries.clear();
+    this.hashById.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private delete(hash: string): void {
+    const e = this.entries.get(hash);
+    if (e?.value) this.hashById.delete(e.value.id);
+    this.entries.delete(hash);
+  }
+}
