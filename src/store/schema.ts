@@ -101,6 +101,24 @@ export interface LedgerTable {
   note: string | null;
 }
 
+/** Dashboard sign-in sessions (003_dashboard, accounts/sessions.ts). */
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 hex of the cookie token; the token itself is never stored */
+  token_hash: string;
+  account_id: string;
+  created_at: string;
+  expires_at: string;
+  user_agent: string | null;
+}
+
+/** Failed sign-in counters per hashed (e-mail, IP) and per hashed IP (accounts/login-limit.ts). */
+export interface LoginAttemptsTable {
+  scope: string;
+  failures: number;
+  window_start: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -108,6 +126,8 @@ export interface Database {
   usage: UsageTable;
   balances: BalancesTable;
   ledger: LedgerTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -118,3 +138,5 @@ export type ApiKeyPatch = Updateable<ApiKeysTable>;
 export type UsageRow = Selectable<UsageTable>;
 export type NewUsageRow = Insertable<UsageTable>;
 export type LedgerRow = Selectable<LedgerTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type NewSessionRow = Insertable<SessionsTable>;

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001_core.js';
 import * as m002 from './002_billing.js';
+import * as m003 from './003_dashboard.js';
 
 export interface Migration {
   name: string;
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: Migration[] = [
   { name: '001_core', up: m001.up },
   { name: '002_billing', up: m002.up },
+  { name: '003_dashboard', up: m003.up },
 ];
