@@ -1,0 +1,90 @@
+// The JSON transform. Lossless: minify (white space outside strings removed, every scalar's source
+// text kept byte for byte) and arrays of same-shape objects as compact tables (json-table.ts).
+// Balanced/aggressive: large arrays are also sampled toward ctx.keep (json-sample.ts). The result is
+// always valid JSON; `decodeJsonTable` reads it back. Never throws, never grows the text.
+import type { Block, Transform, TransformContext } from '../types.js';
+import { type JNode, type ParseResult, minifyText, parseJson, serialize } from './json-syntax.js';
+import { sampleArrays } from './json-sample.js';
+import { encodeTables, usesMarkerKeys } from './json-table.js';
+
+export { decodeJsonTable } from './json-table.js';
+
+/** Deeper values are only minified (the structural passes recurse). */
+const MAX_DEPTH = 200;
+
+// One-entry cache: the segmenter usually calls isJson(text) right before json() on the same text.
+let lastText: string | null = null;
+let lastParse: ParseResult | null = null;
+
+function parseCached(text: string): ParseResult | null {
+  if (text === lastText) return lastParse;
+  const r = parseJson(text);
+  lastText = text;
+  lastParse = r;
+  return r;
+}
+
+/** True when `text` (surrounding white space aside) is one JSON object or array. */
+export function isJson(text: string): boolean {
+  try {
+    const t = text.trimStart();
+    const c = t.charCodeAt(0);
+    if (c !== 123 && c !== 91) return false;
+    return parseCached(text) !== null;
+  } catch {
+    return false;
+  }
+}
+
+export const json: Transform = (block: Block, ctx: TransformContext): Block => {
+  try {
+    const r = compressJson(block.text, ctx);
+    if (r === null || r.text.length >= block.text.length) return block;
+    const out: Block = { kind: block.kind, text: r.text };
+    const omitted = [...(block.omitted ?? []), ...r.omitted];
+    if (omitted.length > 0) out.omitted = omitted;
+    return out;
+  } catch {
+    return block;
+  }
+};
+
+interface JsonOut {
+  text: string;
+  omitted: string[];
+}
+
+function compressJson(text: string, ctx: TransformContext): JsonOut | null {
+  const parsed = parseCached(text);
+  if (parsed === null) return compressJsonLines(text);
+  if (parsed.depth > MAX_DEPTH) return { text: minifyText(text), omitted: [] };
+  let root: JNode = parsed.node;
+  if (usesMarkerKeys(root)) return { text: serialize(root), omitted: [] };
+  let omitted: string[] = [];
+  if (ctx.level !== 'lossless' && ctx.keep < 1) {
+    const s = sampleArrays(root, ctx.keep, ctx.queryTerms);
+    root = s.node;
+    omitted = s.omitted;
+  }
+  return { text: serialize(encodeTables(root).node), omitted };
+}
+
+/** JSON Lines (one value per line): each line minified on its own; null if not JSON Lines. */
+function compressJsonLines(text: string): JsonOut | null {
+  if (text.indexOf('\n') < 0) return null;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let values = 0;
+  for (const line of lines) {
+    if (line.trim() === '') {
+      out.push('');
+      continue;
+    }
+    const p = parseJson(line);
+    if (p === null) return null;
+    values++;
+    out.push(p.depth > MAX_DEPTH || usesMarkerKeys(p.node) ? minifyText(line) : serialize(encodeTables(p.node).node));
+  }
+  if (values < 2) return null;
+  return { text: out.join('\n').trim(), omitted: [] };
+}
