@@ -80,7 +80,7 @@ export function parseCase(line: string, origin: string): EvalCase {
 /** Parses a whole JSONL text; blank lines are allowed, anything else must be a case. */
 export function parseCases(text: string, file: string): EvalCase[] {
   const cases: EvalCase[] = [];
-  const lines = text.split('\n');
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
@@ -98,14 +98,21 @@ export function loadCases(dir: string): EvalCase[] {
     throw new CaseFormatError(`data directory not found: ${dir}`);
   }
   if (!isDir) throw new CaseFormatError(`not a directory: ${dir}`);
-  const files = readdirSync(dir)
-    .filter((name) => name.endsWith('.jsonl'))
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.name.endsWith('.jsonl') && !e.isDirectory())
+    .map((e) => e.name)
     .sort();
   if (files.length === 0) throw new CaseFormatError(`no *.jsonl files in ${dir}`);
   const cases: EvalCase[] = [];
   for (const name of files) {
     const path = join(dir, name);
-    cases.push(...parseCases(readFileSync(path, 'utf8'), path));
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new CaseFormatError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    cases.push(...parseCases(text, path));
   }
   return cases;
 }

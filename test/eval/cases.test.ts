@@ -1,6 +1,6 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaseFormatError, loadCases, parseCases } from '../../src/eval/cases.js';
@@ -12,9 +12,10 @@ describe('eval case loading', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oc-cases-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('reads every *.jsonl in name order, skips blank lines, ignores other files', () => {
+  test('reads every *.jsonl file in name order, skips blank lines and a BOM, ignores other entries', () => {
     writeFileSync(join(dir, 'b.jsonl'), `${line({ ...base, id: 'b1' })}\n\n${line({ ...base, id: 'b2', kind: 'weird_new_kind' })}\n`);
-    writeFileSync(join(dir, 'a.jsonl'), `${line({ ...base, id: 'a1' })}\r\n`);
+    writeFileSync(join(dir, 'a.jsonl'), `\ufeff${line({ ...base, id: 'a1' })}\r\n`);
+    mkdirSync(join(dir, 'sub.jsonl'));
     writeFileSync(join(dir, 'notes.txt'), 'not a case');
     const cases = loadCases(dir);
     assert.deepEqual(cases.map((c) => c.id), ['a1', 'b1', 'b2']);
