@@ -138,8 +138,8 @@ export function priceRequest(input: PricingInput, price: ModelPrice | undefined,
   return { savingsMicros: savings, feeMicros: fee, llmCostMicros: llmCost, chargedMicros: charged, priceKnown: price !== undefined };
 }
 
-/** compressed / original input tokens (1 = nothing saved); 1 when there was no input. */
+/** Share of the input tokens that compression removed (0.4 = 40% smaller); 0 when nothing was saved. */
 export function compressionRate(originalInputTokens: number, compressedInputTokens: number): number {
-  if (originalInputTokens <= 0) return 1;
-  return Math.min(1, compressedInputTokens / originalInputTokens);
+  if (originalInputTokens <= 0) return 0;
+  return Math.max(0, originalInputTokens - compressedInputTokens) / originalInputTokens;
 }

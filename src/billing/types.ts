@@ -59,4 +59,6 @@ export interface Billing {
   record(event: UsageEvent): void;
   /** write everything queued (shutdown) */
   flush(): Promise<void>;
+  /** flush, then release connections this billing opened (its Redis client); call after flush() at shutdown */
+  close?(): Promise<void>;
 }

@@ -149,9 +149,9 @@ describe('priceRequest: what each mode and status pays', () => {
     assert.equal(router.chargedMicros, 1_000);
   });
 
-  test('compression rate is compressed / original', () => {
-    assert.equal(compressionRate(10_000, 6_000), 0.6);
-    assert.equal(compressionRate(0, 0), 1);
-    assert.equal(compressionRate(100, 120), 1);
+  test('compression rate is the share of input tokens removed', () => {
+    assert.equal(compressionRate(10_000, 6_000), 0.4);
+    assert.equal(compressionRate(0, 0), 0);
+    assert.equal(compressionRate(100, 120), 0);
   });
 });

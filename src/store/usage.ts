@@ -1,0 +1,94 @@
+// SQL for the `usage` table: batch inserts (billing/recorder.ts) and the reads behind the dashboard
+// and /v1/usage (billing/reports.ts): filtered pages, monthly and daily aggregates. Timestamps are
+// ISO-8601 UTC text, so a month is `substr(created_at, 1, 7)` and a day `substr(created_at, 1, 10)`
+// on both SQLite and PostgreSQL.
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Database, NewUsageRow, UsageRow } from './schema.js';
+
+type Db = Kysely<Database>;
+
+export async function insertUsageRows(db: Db, rows: NewUsageRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('usage').values(rows).execute();
+}
+
+export interface UsageFilter {
+  accountId: string;
+  keyId?: string;
+  model?: string;
+  status?: string;
+  /** ISO timestamps: from inclusive, to exclusive */
+  from?: string;
+  to?: string;
+}
+
+function filtered(db: Db, f: UsageFilter): SelectQueryBuilder<Database, 'usage', {}> {
+  let q = db.selectFrom('usage').where('account_id', '=', f.accountId);
+  if (f.keyId) q = q.where('key_id', '=', f.keyId);
+  if (f.model) q = q.where('model', '=', f.model);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.from) q = q.where('created_at', '>=', f.from);
+  if (f.to) q = q.where('created_at', '<', f.to);
+  return q;
+}
+
+/** Newest first. */
+export async function listUsage(db: Db, f: UsageFilter, page: { limit: number; offset: number }): Promise<UsageRow[]> {
+  return filtered(db, f).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+}
+
+export async function countUsage(db: Db, f: UsageFilter): Promise<number> {
+  const row = await filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface UsageTotals {
+  calls: number;
+  original_input_tokens: number;
+  compressed_input_tokens: number;
+  tokens_saved: number;
+  output_tokens: number;
+  savings_micros: number;
+  fee_micros: number;
+  llm_cost_micros: number;
+  charged_micros: number;
+  shortfall_micros: number;
+}
+
+const totals = {
+  calls: sql<number>`count(*)`,
+  original_input_tokens: sql<number>`coalesce(sum(original_input_tokens), 0)`,
+  compressed_input_tokens: sql<number>`coalesce(sum(compressed_input_tokens), 0)`,
+  tokens_saved: sql<number>`coalesce(sum(tokens_saved), 0)`,
+  output_tokens: sql<number>`coalesce(sum(output_tokens), 0)`,
+  savings_micros: sql<number>`coalesce(sum(savings_micros), 0)`,
+  fee_micros: sql<number>`coalesce(sum(fee_micros), 0)`,
+  llm_cost_micros: sql<number>`coalesce(sum(llm_cost_micros), 0)`,
+  charged_micros: sql<number>`coalesce(sum(charged_micros), 0)`,
+  shortfall_micros: sql<number>`coalesce(sum(shortfall_micros), 0)`,
+};
+
+function toTotals(row: Record<string, unknown>): UsageTotals {
+  const out = {} as Record<string, number>;
+  for (const k of Object.keys(totals)) out[k] = Number(row[k] ?? 0);
+  return out as unknown as UsageTotals;
+}
+
+export async function sumUsage(db: Db, f: UsageFilter): Promise<UsageTotals> {
+  const row = await filtered(db, f)
+    .select(Object.entries(totals).map(([k, v]) => v.as(k)))
+    .executeTakeFirstOrThrow();
+  return toTotals(row as Record<string, unknown>);
+}
+
+/** Totals grouped by `YYYY-MM` (period length 7) or `YYYY-MM-DD` (10), oldest first. */
+export async function sumUsageBy(db: Db, f: UsageFilter, period: 'month' | 'day'): Promise<(UsageTotals & { period: string })[]> {
+  const len = period === 'month' ? 7 : 10;
+  const bucket = sql<string>`substr(created_at, 1, ${sql.lit(len)})`;
+  const rows = await filtered(db, f)
+    .select([bucket.as('period'), ...Object.entries(totals).map(([k, v]) => v.as(k))])
+    .groupBy(bucket)
+    .orderBy(bucket)
+    .execute();
+  return rows.map((r) => ({ period: String((r as Record<string, unknown>).period), ...toTotals(r as Record<string, unknown>) }));
+}
