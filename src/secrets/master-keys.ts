@@ -71,7 +71,7 @@ export function writeKeyFile(path: string, k: MasterKey): void {
 export function ensureKeyFile(dataDir: string): MasterKey {
   const path = join(dataDir, MASTER_KEY_FILE);
   if (existsSync(path)) return readKeyFile(path);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const fresh = generateMasterKey();
   try {
     writeKeyFile(path, fresh);

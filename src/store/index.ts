@@ -1,7 +1,7 @@
 // openStore(config): the one way to get a database handle. Kysely over better-sqlite3 (default,
 // `${dataDir}/opencompress.db`, WAL) or pg (`DATABASE_URL=postgres://…`), migrated on open.
 // Everything above this folder calls named functions (./accounts.ts, ./keys.ts, …), never SQL.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -72,7 +72,11 @@ export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>,
   let db: Kysely<Database>;
   let location: string;
   if (target.dialect === 'sqlite') {
-    if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
+    if (target.file !== ':memory:') {
+      mkdirSync(dirname(target.file), { recursive: true, mode: 0o700 });
+      // Created 0600 before SQLite opens it (SQLite gives -wal/-shm the same mode): sealed keys live here.
+      if (!existsSync(target.file)) writeFileSync(target.file, '', { mode: 0o600, flag: 'a' });
+    }
     const sqlite = new BetterSqlite3(target.file, { timeout: 5000 });
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');

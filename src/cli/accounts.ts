@@ -1,0 +1,86 @@
+// `opencompress accounts create|list`: manage accounts from the command line (before or beside the
+// dashboard). The first account of a fresh install becomes the admin.
+import { parseArgs } from 'node:util';
+import { createAccount, listAccounts, type Account } from '../accounts/accounts.js';
+import { formatTable, openContext, parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
+
+const HELP = `Usage:
+  opencompress accounts create --email E [--password P] [--json]
+  opencompress accounts list [--json]
+
+create   a new account; without --password it cannot sign in to the dashboard
+         (API keys can still be created for it with \`opencompress keys create\`).
+         The first account of a fresh install is the admin.
+         --json prints {"id","email","is_admin"}.
+list     every account; --json prints {"data":[{"id","email","is_admin","has_password","created_at"}]}.
+
+Reads DATA_DIR / DATABASE_URL like \`opencompress serve\`.`;
+
+export function accountToJson(a: Account) {
+  return { id: a.id, email: a.email, is_admin: a.isAdmin, has_password: a.hasPassword, created_at: a.createdAt };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  return runCommand('accounts', HELP, async () => {
+    const [sub, ...rest] = argv;
+    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+      console.log(HELP);
+      return sub ? 0 : 2;
+    }
+    if (sub === 'create') return create(rest);
+    if (sub === 'list') return list(rest);
+    throw new UsageError(`unknown subcommand "${sub}"`);
+  });
+}
+
+async function create(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { email: { type: 'string' }, password: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }),
+  );
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (!values.email) throw new UsageError('--email is required');
+  const ctx = await openContext();
+  try {
+    const account = await createAccount(ctx.store, { email: values.email, password: values.password });
+    if (values.json) printJson({ id: account.id, email: account.email, is_admin: account.isAdmin });
+    else {
+      console.log(`Created account ${account.id} <${account.email}>${account.isAdmin ? ' (admin: first account of this install)' : ''}`);
+      if (!account.hasPassword) console.log('It has no password, so it cannot sign in to the dashboard; create keys with `opencompress keys create`.');
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function list(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }),
+  );
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const ctx = await openContext();
+  try {
+    const accounts = await listAccounts(ctx.store, { limit: 100_000 });
+    if (values.json) printJson({ data: accounts.map(accountToJson) });
+    else if (accounts.length === 0) console.log('No accounts yet. Create one with `opencompress accounts create --email you@example.com`.');
+    else {
+      const rows = accounts.map((a) => [a.id, a.email, a.isAdmin ? 'yes' : '', a.hasPassword ? 'yes' : 'no', a.createdAt]);
+      console.log(formatTable(['ID', 'EMAIL', 'ADMIN', 'PASSWORD', 'CREATED'], rows));
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,100 @@
+// Shared plumbing of the store-backed commands (accounts, keys, migrate, rotate-master-key):
+// argument errors, opening config + store + secrets + key service, and mapping errors to exit
+// codes (2 = bad input, 1 = anything else). Error messages never include a secret.
+import { loadConfig, type Config } from '../config.js';
+import { AccountsError } from '../accounts/errors.js';
+import { createKeyService, type KeyService } from '../accounts/keys.js';
+import { openStore, type Store } from '../store/index.js';
+import { createSecrets, SecretsError, type Secrets } from '../secrets/index.js';
+
+export class UsageError extends Error {}
+
+export interface CommandContext {
+  config: Config;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export interface KeysContext extends CommandContext {
+  secrets: Secrets;
+  keys: KeyService;
+}
+
+export async function openContext(env: NodeJS.ProcessEnv = process.env): Promise<CommandContext> {
+  const config = loadConfig(env);
+  const store = await openStore(config);
+  return { config, store, close: () => store.close() };
+}
+
+export async function openKeysContext(env: NodeJS.ProcessEnv = process.env): Promise<KeysContext> {
+  const config = loadConfig(env);
+  const secrets = createSecrets(config);
+  const store = await openStore(config);
+  try {
+    const keys = await createKeyService({ store, secrets, redisUrl: config.redisUrl, allowPrivateUpstreams: config.allowPrivateUpstreams });
+    return {
+      config,
+      store,
+      secrets,
+      keys,
+      async close() {
+        await keys.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/** parseArgs errors (unknown option, missing value) become usage errors. */
+export function parseOrUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError(err.message);
+    }
+    throw err;
+  }
+}
+
+export function intOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number (0 = unlimited), got "${value}"`);
+  return Number(value);
+}
+
+/** Runs a command body, printing errors to stderr and returning the exit code. */
+export async function runCommand(name: string, help: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`opencompress ${name}: ${err.message}\n\n${help}`);
+      return 2;
+    }
+    if (err instanceof AccountsError) {
+      console.error(`opencompress ${name}: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof SecretsError) {
+      console.error(`opencompress ${name}: ${err.message}`);
+      return 1;
+    }
+    console.error(`opencompress ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+/** A plain text table: header row, then rows; columns padded to their widest cell. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,228 @@
+// `opencompress keys create|list|revoke|update`: API keys from the command line. The raw key is
+// printed once at creation; the upstream key of a BYOK key is never printed (only its last 4).
+import { parseArgs } from 'node:util';
+import { findAccount, findAccountByEmail } from '../accounts/accounts.js';
+import { notFound } from '../accounts/errors.js';
+import type { KeyInfo, KeyMode, KeyUpdate } from '../accounts/keys.js';
+import type { Store } from '../store/index.js';
+import { formatTable, intOption, openKeysContext, parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
+
+const HELP = `Usage:
+  opencompress keys create --account ID|EMAIL --mode router [options]
+  opencompress keys create --account ID|EMAIL --mode byok --upstream-base-url URL --upstream-key KEY [options]
+  opencompress keys list --account ID|EMAIL [--active] [--json]
+  opencompress keys revoke KEY_ID [--json]
+  opencompress keys update KEY_ID [--name N] [--level L|default] [--rpm N] [--concurrency N] [--json]
+
+create options:
+  --name N              a label for the key
+  --provider P          upstream kind, informational (openai, azure, anthropic, groq, together, custom …)
+  --level L             default compression: off | lossless | balanced | aggressive
+  --rpm N               requests per minute (default 60, 0 = unlimited)
+  --concurrency N       concurrent requests (default 10, 0 = unlimited)
+  --json                print {"id","key","prefix","account_id","mode","name"}
+
+The raw sk-occ- key is shown once. BYOK base URLs must be https and public unless
+ALLOW_PRIVATE_UPSTREAMS=1. An account has at most 5 active keys.
+list prints every key (revoked ones too unless --active); --json prints {"data":[…]} where the
+upstream key appears only as upstream_key_last4.
+Revocation takes effect at once in this process, at once in gateways sharing REDIS_URL, and
+within 1 s in every other gateway.`;
+
+export function keyToJson(k: KeyInfo) {
+  return {
+    id: k.id,
+    account_id: k.accountId,
+    name: k.name,
+    prefix: k.prefix,
+    mode: k.mode,
+    status: k.status,
+    upstream_base_url: k.upstreamBaseUrl,
+    upstream_provider: k.upstreamProvider,
+    upstream_key_last4: k.upstreamKeyLast4,
+    level: k.level,
+    rpm: k.rpm,
+    concurrency: k.concurrency,
+    created_at: k.createdAt,
+    last_used_at: k.lastUsedAt,
+    revoked_at: k.revokedAt,
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  return runCommand('keys', HELP, async () => {
+    const [sub, ...rest] = argv;
+    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+      console.log(HELP);
+      return sub ? 0 : 2;
+    }
+    if (sub === 'create') return create(rest);
+    if (sub === 'list') return list(rest);
+    if (sub === 'revoke') return revoke(rest);
+    if (sub === 'update') return update(rest);
+    throw new UsageError(`unknown subcommand "${sub}"`);
+  });
+}
+
+async function resolveAccountId(store: Store, ref: string): Promise<string> {
+  const account = ref.includes('@') ? await findAccountByEmail(store, ref) : await findAccount(store, ref);
+  if (!account) throw notFound(`no account ${ref}`);
+  return account.id;
+}
+
+function levelOption(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  return value === 'default' ? null : value;
+}
+
+async function create(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        account: { type: 'string' },
+        mode: { type: 'string' },
+        'upstream-base-url': { type: 'string' },
+        'upstream-key': { type: 'string' },
+        name: { type: 'string' },
+        provider: { type: 'string' },
+        level: { type: 'string' },
+        rpm: { type: 'string' },
+        concurrency: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (!values.account) throw new UsageError('--account is required');
+  if (values.mode !== 'router' && values.mode !== 'byok') throw new UsageError('--mode must be "router" or "byok"');
+  const rpm = intOption(values.rpm, 'rpm');
+  const concurrency = intOption(values.concurrency, 'concurrency');
+  const ctx = await openKeysContext();
+  try {
+    const accountId = await resolveAccountId(ctx.store, values.account);
+    const created = await ctx.keys.create({
+      accountId,
+      mode: values.mode as KeyMode,
+      name: values.name,
+      upstreamBaseUrl: values['upstream-base-url'],
+      upstreamKey: values['upstream-key'],
+      upstreamProvider: values.provider,
+      level: levelOption(values.level) ?? undefined,
+      rpm,
+      concurrency,
+    });
+    if (values.json) {
+      printJson({ id: created.id, key: created.key, prefix: created.prefix, account_id: accountId, mode: created.info.mode, name: created.info.name });
+    } else {
+      const k = created.info;
+      console.log(`Created ${k.mode === 'byok' ? 'BYOK' : 'Router'} key ${k.id}${k.name ? ` "${k.name}"` : ''} for account ${accountId}:\n`);
+      console.log(`  ${created.key}\n`);
+      console.log('Copy it now: this is the only time it is shown, and it cannot be recovered.');
+      if (k.mode === 'byok') console.log(`Upstream: ${k.upstreamBaseUrl}${k.upstreamKeyLast4 ? ` (key …${k.upstreamKeyLast4})` : ''}`);
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function list(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { account: { type: 'string' }, active: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }),
+  );
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (!values.account) throw new UsageError('--account is required');
+  const ctx = await openKeysContext();
+  try {
+    const accountId = await resolveAccountId(ctx.store, values.account);
+    const keys = await ctx.keys.list(accountId, { includeRevoked: !values.active });
+    if (values.json) printJson({ data: keys.map(keyToJson) });
+    else if (keys.length === 0) console.log(`No keys for ${accountId}. Create one with \`opencompress keys create --account ${accountId} --mode router\`.`);
+    else {
+      const rows = keys.map((k) => [
+        k.id,
+        k.name || '-',
+        k.prefix,
+        k.mode,
+        k.status,
+        k.mode === 'byok' ? `${k.upstreamBaseUrl ?? ''}${k.upstreamKeyLast4 ? ` …${k.upstreamKeyLast4}` : ''}` : '-',
+        k.level ?? 'default',
+        `${k.rpm || '∞'}/${k.concurrency || '∞'}`,
+        k.createdAt,
+        k.lastUsedAt ?? 'never',
+      ]);
+      console.log(formatTable(['ID', 'NAME', 'PREFIX', 'MODE', 'STATUS', 'UPSTREAM', 'LEVEL', 'RPM/CONC', 'CREATED', 'LAST USED'], rows));
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function revoke(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }),
+  );
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('give exactly one key id (see `opencompress keys list`)');
+  const ctx = await openKeysContext();
+  try {
+    const k = await ctx.keys.revoke(positionals[0]);
+    if (values.json) printJson({ id: k.id, prefix: k.prefix, status: k.status, revoked_at: k.revokedAt });
+    else console.log(`Revoked ${k.id} (${k.prefix}) at ${k.revokedAt}. Requests with it are refused from now on.`);
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function update(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        level: { type: 'string' },
+        rpm: { type: 'string' },
+        concurrency: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('give exactly one key id (see `opencompress keys list`)');
+  const patch: KeyUpdate = { name: values.name, level: levelOption(values.level), rpm: intOption(values.rpm, 'rpm'), concurrency: intOption(values.concurrency, 'concurrency') };
+  if (Object.values(patch).every((v) => v === undefined)) throw new UsageError('nothing to update: give --name, --level, --rpm or --concurrency');
+  const ctx = await openKeysContext();
+  try {
+    const k = await ctx.keys.update(positionals[0], patch);
+    if (values.json) printJson(keyToJson(k));
+    else console.log(`Updated ${k.id} (${k.prefix}): name "${k.name}", level ${k.level ?? 'default'}, rpm ${k.rpm}, concurrency ${k.concurrency}.`);
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,38 @@
+// `opencompress migrate`: create or upgrade the database schema (also done on every start).
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { openStore } from '../store/index.js';
+import { parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
+
+const HELP = `Usage: opencompress migrate [--json]
+
+Applies every pending migration to the database (SQLite at DATA_DIR/opencompress.db, or
+DATABASE_URL). Safe to run repeatedly and from several machines at once.
+--json prints {"database","dialect","applied":[…],"already_applied":[…]}.`;
+
+export async function run(argv: string[]): Promise<number> {
+  return runCommand('migrate', HELP, async () => {
+    const { values, positionals } = parseOrUsage(() =>
+      parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }),
+    );
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const store = await openStore(loadConfig(), { migrate: false });
+    try {
+      const result = await store.migrate();
+      if (values.json) {
+        printJson({ database: store.location, dialect: store.dialect, applied: result.applied, already_applied: result.alreadyApplied });
+      } else if (result.applied.length) {
+        console.log(`Applied ${result.applied.join(', ')} to ${store.location}.`);
+      } else {
+        console.log(`${store.location} is up to date (${result.alreadyApplied.join(', ')}).`);
+      }
+      return 0;
+    } finally {
+      await store.close();
+    }
+  });
+}

@@ -1,0 +1,87 @@
+// `opencompress rotate-master-key`: re-encrypt every stored upstream key (and the sealed key pepper)
+// under a new master key. Two ways, depending on where the master key lives (docs/storage-and-keys.md):
+//  - embedded default (DATA_DIR/master.key): a new key is generated (or --new-key), written to
+//    master.key.next first, every row re-sealed, then it replaces master.key; an interrupted run is
+//    finished by running the command again (master.key.next stays readable meanwhile).
+//  - OPENCOMPRESS_MASTER_KEY: set it to the NEW key and OPENCOMPRESS_PREVIOUS_MASTER_KEYS to the old
+//    one(s) on every node, then run this; afterwards the old keys are no longer needed.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { openStore } from '../store/index.js';
+import { Secrets, loadMasterKeys } from '../secrets/index.js';
+import { generateMasterKey, parseMasterKey, promotePendingKey, readPendingKey, writePendingKey } from '../secrets/master-keys.js';
+import { resealAll } from '../secrets/rotate.js';
+import { parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
+
+const HELP = `Usage: opencompress rotate-master-key [--new-key KEY] [--json]
+
+Re-encrypts every stored upstream key and the API-key pepper under a new master key.
+API keys (sk-occ-…) keep working; BYOK upstream keys stay readable.
+
+Embedded default (no OPENCOMPRESS_MASTER_KEY): generates a new key (or uses --new-key,
+32 bytes as base64 or hex), re-encrypts, and replaces DATA_DIR/master.key. The old key
+is deleted. Restart running gateways afterwards.
+
+With OPENCOMPRESS_MASTER_KEY: first set OPENCOMPRESS_MASTER_KEY to the new key and
+OPENCOMPRESS_PREVIOUS_MASTER_KEYS to the old key(s) on every gateway (they then read
+both), then run this command with the same environment; afterwards remove
+OPENCOMPRESS_PREVIOUS_MASTER_KEYS. --new-key is not accepted in this mode.
+
+--json prints {"kid","resealed","already_current","source"}.`;
+
+export async function run(argv: string[]): Promise<number> {
+  return runCommand('rotate-master-key', HELP, async () => {
+    const { values, positionals } = parseOrUsage(() =>
+      parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: { 'new-key': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      }),
+    );
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const config = loadConfig();
+    const keyring = loadMasterKeys(config);
+    let secrets = new Secrets(keyring);
+    if (keyring.source === 'env') {
+      if (values['new-key'] !== undefined) {
+        throw new UsageError('OPENCOMPRESS_MASTER_KEY is set: put the new key there and the old one in OPENCOMPRESS_PREVIOUS_MASTER_KEYS instead of --new-key');
+      }
+    } else {
+      let target = readPendingKey(config.dataDir); // an interrupted rotation is finished with its key
+      if (values['new-key'] !== undefined) {
+        let given;
+        try {
+          given = parseMasterKey(values['new-key'], '--new-key');
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+        if (target && target.kid !== given.kid) throw new UsageError('an interrupted rotation to another key is pending (DATA_DIR/master.key.next); run without --new-key to finish it first');
+        if (given.kid === keyring.primary.kid) throw new UsageError('--new-key is the current master key');
+        target = given;
+      }
+      if (!target) target = generateMasterKey();
+      if (!readPendingKey(config.dataDir)) writePendingKey(config.dataDir, target);
+      secrets = secrets.withPrimary(target);
+    }
+    const store = await openStore(config);
+    let result;
+    try {
+      result = await resealAll(store, secrets);
+    } finally {
+      await store.close();
+    }
+    if (keyring.source === 'file') promotePendingKey(config.dataDir);
+    if (values.json) {
+      printJson({ kid: result.kid, resealed: result.resealed, already_current: result.alreadyCurrent, source: keyring.source });
+    } else {
+      console.log(`Every sealed value is now under master key ${result.kid} (${result.resealed} re-encrypted, ${result.alreadyCurrent} already current).`);
+      if (keyring.source === 'file') console.log(`${keyring.file} holds the new key; the old key is gone. Restart running gateways.`);
+      else console.log('The old master key(s) are no longer needed: remove OPENCOMPRESS_PREVIOUS_MASTER_KEYS (and DATA_DIR/master.key, if any) from every node.');
+    }
+    return 0;
+  });
+}
