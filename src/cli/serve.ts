@@ -1,0 +1,50 @@
+// `opencompress serve`: run the gateway. Reads the environment (config.ts), builds the app
+// (gateway/app.ts), listens, prints the URLs, and shuts down gracefully on SIGTERM/SIGINT.
+// With nothing configured this is the embedded default: SQLite in ./data, a master key generated
+// into ./data, the dashboard at http://127.0.0.1:8787/.
+import { parseArgs } from 'node:util';
+import { ENVIRONMENT_HELP, loadConfig } from '../config.js';
+
+function help(): string {
+  const width = Math.max(...ENVIRONMENT_HELP.map(([name]) => name.length));
+  return [
+    'Usage: opencompress serve [--port N] [--host ADDR]',
+    '',
+    'Runs the OpenAI-compatible gateway and the dashboard in one process.',
+    'Point an OpenAI client at http://HOST:PORT/v1 with an sk-occ- key.',
+    '',
+    'Options:',
+    '  --port N      listen port (overrides PORT)',
+    '  --host ADDR   listen address (overrides HOST)',
+    '  -h, --help    show this help',
+    '',
+    'Environment:',
+    ...ENVIRONMENT_HELP.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`),
+  ].join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(help());
+    return 0;
+  }
+  const env = { ...process.env };
+  if (values.port !== undefined) env.PORT = values.port;
+  if (values.host !== undefined) env.HOST = values.host;
+  const config = loadConfig(env);
+  const { buildApp } = await import('../gateway/app.js');
+  const { installSignalHandlers } = await import('../gateway/shutdown.js');
+  const app = await buildApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const base = (config.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  console.log(`OpenCompress is running.\n  Dashboard:       ${base}/\n  OpenAI base URL: ${base}/v1\n  Data:            ${app.services.store.location}`);
+  return new Promise<number>((resolve) => installSignalHandlers(app, config.shutdownGraceMs, resolve));
+}

@@ -1,0 +1,42 @@
+// The process logger: pino, JSON lines, with redaction of every header and field that can carry a
+// secret (gateway keys, upstream keys, cookies). The gateway disables Fastify's own request
+// logging and writes one compact line per request (request-log.ts), which never includes headers
+// or bodies — redaction is the second line of defence, not the first.
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-upstream-key"]',
+  'req.headers["api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'headers["x-upstream-key"]',
+  'headers["api-key"]',
+  'headers.cookie',
+  'apiKey',
+  '*.apiKey',
+  'upstreamKey',
+  '*.upstreamKey',
+  'rawKey',
+  '*.rawKey',
+  'password',
+  '*.password',
+  'masterKey',
+  '*.masterKey',
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}

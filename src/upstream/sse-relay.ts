@@ -1,0 +1,144 @@
+// Relays an upstream's Server-Sent Events to the client event by event, as they arrive: each
+// complete event is passed on byte for byte unless it needs one of three things —
+//   * its `usage` is read (always) so billing sees the upstream's token counts;
+//   * the usage-only chunk (`choices: []`) is dropped when the gateway, not the client, asked for
+//     it with stream_options.include_usage;
+//   * tool-call deltas without `index` (some OpenAI-compatible servers omit it) get one, so SDKs
+//     that accumulate tool calls by index work.
+// Only a trailing partial event is held back until its terminating blank line arrives. Comments
+// and keep-alives (`: ping`) are passed on. A substring pre-check keeps the common chunk free of
+// JSON parsing. (eventsource-parser cannot hand back the raw bytes of an event nor drop one, so the
+// framing here is a small purpose-built splitter; it follows the SSE spec's line rules.)
+import { readUsage, type CapturedUsage } from './usage.js';
+
+export interface SseRelayOptions {
+  /** drop the usage-only chunk (the client did not ask for usage) */
+  hideUsageChunk: boolean;
+  /** where the provider puts usage in a chunk (default `usage`) */
+  usageOf?: (payload: Record<string, unknown>) => unknown;
+}
+
+interface ToolState {
+  count: number;
+  last: number;
+}
+
+export class SseRelay {
+  usage: CapturedUsage | null = null;
+  /** the upstream sent `data: [DONE]` */
+  done = false;
+  /** message of an error the upstream reported inside the stream */
+  upstreamError: string | null = null;
+  private pending = '';
+  private readonly decoder = new TextDecoder();
+  private readonly tools = new Map<number, ToolState>();
+  private readonly usageOf: (payload: Record<string, unknown>) => unknown;
+
+  constructor(private readonly opts: SseRelayOptions) {
+    this.usageOf = opts.usageOf ?? ((p) => p.usage);
+  }
+
+  /** Feed upstream bytes; returns the text to write to the client now ('' when nothing is complete). */
+  push(chunk: Uint8Array): string {
+    let text = this.pending + this.decoder.decode(chunk, { stream: true });
+    if (text.includes('\r')) {
+      // A trailing '\r' may be the first half of a CRLF split across chunks: keep it for later.
+      const hold = text.endsWith('\r') ? '\r' : '';
+      text = (hold ? text.slice(0, -1) : text).replace(/\r\n?/g, '\n') + hold;
+    }
+    const boundary = text.lastIndexOf('\n\n');
+    if (boundary < 0) {
+      this.pending = text;
+      return '';
+    }
+    const complete = text.slice(0, boundary + 2);
+    this.pending = text.slice(boundary + 2);
+    if (!complete.includes('"usage"') && !complete.includes('"tool_calls"') && !complete.includes('"error"') && !complete.includes('[DONE]')) {
+      return complete;
+    }
+    let out = '';
+    for (const event of complete.split('\n\n')) {
+      if (event === '') continue;
+      const processed = this.processEvent(event);
+      if (processed !== null) out += processed + '\n\n';
+    }
+    return out;
+  }
+
+  /** The upstream ended: whatever partial event is left (normally ''). */
+  end(): string {
+    const rest = this.pending + this.decoder.decode();
+    this.pending = '';
+    return rest;
+  }
+
+  /** returns the event text to send (without its terminator), or null to drop it */
+  private processEvent(event: string): string | null {
+    const lines = event.split('\n');
+    let data = '';
+    let dataLines = 0;
+    let isErrorEvent = false;
+    for (const line of lines) {
+      if (line.startsWith('data:')) {
+        data += (dataLines++ ? '\n' : '') + (line.startsWith('data: ') ? line.slice(6) : line.slice(5));
+      } else if (line === 'event: error' || line === 'event:error') isErrorEvent = true;
+    }
+    if (dataLines === 0) return event;
+    if (data.trim() === '[DONE]') {
+      this.done = true;
+      return event;
+    }
+    const mayMatter = isErrorEvent || data.includes('"usage"') || data.includes('"tool_calls"') || data.includes('"error"');
+    if (!mayMatter) return event;
+    let payload: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(data);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return event;
+      payload = parsed as Record<string, unknown>;
+    } catch {
+      return event;
+    }
+    if (payload.error || isErrorEvent) {
+      const err = payload.error as { message?: unknown } | string | undefined;
+      this.upstreamError = typeof err === 'string' ? err : typeof err?.message === 'string' ? err.message : 'upstream stream error';
+    }
+    const usage = readUsage(this.usageOf(payload));
+    if (usage) {
+      this.usage = usage;
+      if (this.opts.hideUsageChunk && Array.isArray(payload.choices) && payload.choices.length === 0) return null;
+    }
+    if (this.fixToolCallIndexes(payload)) {
+      const kept = lines.filter((l) => !l.startsWith('data:'));
+      kept.push(`data: ${JSON.stringify(payload)}`);
+      return kept.join('\n');
+    }
+    return event;
+  }
+
+  /** gives every tool-call delta an `index`; true when something was added */
+  private fixToolCallIndexes(payload: Record<string, unknown>): boolean {
+    if (!Array.isArray(payload.choices)) return false;
+    let changed = false;
+    for (const choice of payload.choices as Array<Record<string, unknown>>) {
+      const calls = (choice?.delta as { tool_calls?: unknown } | undefined)?.tool_calls;
+      if (!Array.isArray(calls)) continue;
+      const key = typeof choice.index === 'number' ? choice.index : 0;
+      let state = this.tools.get(key);
+      if (!state) this.tools.set(key, (state = { count: 0, last: -1 }));
+      for (const call of calls as Array<Record<string, unknown>>) {
+        if (!call || typeof call !== 'object') continue;
+        if (typeof call.index === 'number') {
+          state.last = call.index;
+          state.count = Math.max(state.count, call.index + 1);
+          continue;
+        }
+        if (call.id || state.last < 0) {
+          state.last = state.count++;
+        }
+        call.index = state.last;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+}
