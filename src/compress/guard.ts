@@ -1,6 +1,9 @@
 // The guard: after a block was compressed, every protected span of the input that is not inside a
 // unit the transform deliberately omitted must still be in the output verbatim (as many times).
 // If not, the caller sends the original message (stats: guard 'reverted' + the first lost span).
+// Prose and code are checked as multisets (each occurrence in a kept unit must survive); JSON and
+// logs as sets (a compact table names a key once for all rows, a fold lists a repeated value once),
+// with numbers checked without the word after them.
 import { countSpans } from './protect.js';
 
 export interface GuardResult {
@@ -14,14 +17,19 @@ export function checkSpans(
   output: string,
   omitted: readonly string[] | undefined,
   entities: readonly string[],
+  structured = false,
 ): GuardResult {
   if (input === output) return { ok: true };
-  const before = countSpans(input, entities);
+  const before = countSpans(input, entities, structured);
   if (before.size === 0) return { ok: true };
-  const after = countSpans(output, entities);
-  const dropped = omitted && omitted.length > 0 ? countSpans(omitted.join('\n'), entities) : undefined;
+  const after = countSpans(output, entities, structured);
+  const dropped = omitted && omitted.length > 0 ? countSpans(omitted.join('\n'), entities, structured) : undefined;
   for (const [span, n] of before) {
     const have = after.get(span) ?? 0;
+    if (structured) {
+      if (have > 0 || (dropped?.get(span) ?? 0) > 0 || output.includes(span)) continue;
+      return { ok: false, lost: span.length > 80 ? span.slice(0, 77) + '...' : span };
+    }
     if (have >= n) continue;
     const allowed = dropped?.get(span) ?? 0;
     if (have + allowed >= n) continue;

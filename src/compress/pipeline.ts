@@ -16,7 +16,7 @@ import type {
 } from './types.js';
 import { countWith, tokenizerFor, type TokenizerName } from './tokens.js';
 import { segment, joinSegments } from './segment.js';
-import { queryFor, queryTerms, trailingInstructionStart, messageText } from './query.js';
+import { queryFor, queryTerms, trailingInstructionStart, messageText, type QuestionMemo } from './query.js';
 import { queryEntities } from './protect.js';
 import { checkSpans } from './guard.js';
 import { BlockHistory, dedupe } from './transforms/dedupe.js';
@@ -97,6 +97,7 @@ function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
   const out: ChatMessage[] = new Array(messages.length);
   const stats: MessageStats[] = new Array(messages.length);
   const history = new BlockHistory();
+  const memo: QuestionMemo = new Map();
   let cumulative = 0;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
@@ -109,7 +110,7 @@ function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
       rememberAll(history, m, i);
       continue;
     }
-    const res = compressMessage(messages, i, r, history, cumulative);
+    const res = compressMessage(messages, i, r, history, cumulative, memo);
     cumulative += res.stats.originalTokens;
     out[i] = res.message;
     stats[i] = res.stats;
@@ -166,10 +167,11 @@ function compressMessage(
   r: Resolved,
   history: BlockHistory,
   cumulativeBefore: number,
+  memo: QuestionMemo,
 ): { message: ChatMessage; stats: MessageStats } {
   const m = messages[i];
   const role = m.role;
-  const query = queryFor(messages, i);
+  const query = queryFor(messages, i, memo);
   const terms = queryTerms(query);
   const entities = queryEntities(query);
   const originalTokens = countWith(r.tokenizer, messageText(m));
@@ -268,7 +270,8 @@ function compressText(
     // the guard compares with the losslessly normalised input (white space is not information)
     const reference = whitespace(input, ctx);
     if (b.text !== reference.text) {
-      const g = checkSpans(reference.text, b.text, omitted, entities);
+      const structured = input.kind === 'json' || input.kind === 'log';
+      const g = checkSpans(reference.text, b.text, omitted, entities, structured);
       if (!g.ok) return { text, transforms: [], lost: g.lost ?? '?', blocks: blocks.length };
     }
     if (b.text === reference.text) remembered.push([input.text, blockBase + k]);

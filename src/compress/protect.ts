@@ -4,6 +4,8 @@
 // negations, and the named entities the query mentions. Word-level transforms ask `isProtectedWord`
 // before dropping a word; the guard counts spans before and after with `countSpans`.
 
+import { rarity } from './rarity.js';
+
 const PATTERNS: RegExp[] = [
   /`[^`\n]{1,200}`/g, // inline code
   /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]+/g, // URLs
@@ -14,7 +16,7 @@ const PATTERNS: RegExp[] = [
   /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b/g,
   /\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/g,
   /\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b/g, // times
-  /(?:[$€£¥]\s?)?[-+]?\d+(?:[.,/]\d+)*(?:\s?(?:%|[A-Za-zµ°][A-Za-z]{0,11}\b))?/g, // numbers + unit
+  /(?:[$€£¥] ?)?[-+]?\d+(?:[.,/]\d+)*(?: ?(?:%|[A-Za-zµ°][A-Za-z]{0,11}\b))?/g, // numbers + unit
   /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, // camelCase
   /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g, // PascalCase with an inner capital
   /\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b/g, // snake_case
@@ -46,23 +48,33 @@ export function queryEntities(query: string): string[] {
   const out = new Set<string>();
   if (!query) return [];
   const q = query.length > 2000 ? query.slice(-2000) : query;
-  const caps = q.match(/(?<=\S\s+)[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*/g) ?? [];
-  for (const c of caps) if (c.length >= 3) out.add(c);
+  // capitalised words that do not start a sentence, and are not everyday words ("How", "The")
+  const caps = q.match(/(?<=[^\s.!?:]\s+)[A-Z][\w'-]*(?: [A-Z][\w'-]*)*/g) ?? [];
+  for (const c of caps) {
+    if (c.length < 3) continue;
+    if (!c.includes(' ') && rarity(c.toLowerCase()) < 3) continue;
+    out.add(c);
+  }
   const quoted = q.match(/"([^"\n]{2,80})"|'([^'\n]{2,80})'|`([^`\n]{2,80})`/g) ?? [];
   for (const s of quoted) out.add(s.slice(1, -1));
   return [...out];
 }
 
-/** Multiset of protected spans in `text` (span → occurrences). */
-export function countSpans(text: string, entities: readonly string[] = []): Map<string, number> {
+const NUMBER_WITH_UNIT = PATTERNS.findIndex((re) => re.source.includes('µ°'));
+const BARE_NUMBER = /[-+]?\d+(?:[.,/]\d+)*/g;
+
+/** Multiset of protected spans in `text` (span → occurrences). `structured` (JSON, logs): numbers
+ *  without the word after them (re-encodings move values away from their neighbours). */
+export function countSpans(text: string, entities: readonly string[] = [], structured = false): Map<string, number> {
   const counts = new Map<string, number>();
   if (!text) return counts;
-  for (const re of PATTERNS) {
+  for (let p = 0; p < PATTERNS.length; p++) {
+    const re = structured && p === NUMBER_WITH_UNIT ? BARE_NUMBER : PATTERNS[p];
     re.lastIndex = 0;
     const found = text.match(re);
     if (!found) continue;
     for (const s of found) {
-      const k = re === PATTERNS[PATTERNS.length - 1] ? s.toLowerCase() : s;
+      const k = p === PATTERNS.length - 1 ? s.toLowerCase() : s;
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
   }

@@ -97,26 +97,51 @@ function toolCallText(m: ChatMessage): string {
   return out.trim();
 }
 
-const QUESTION_SENTENCE = /[^.!?\n]{3,400}\?/g;
+/** The last `max` sentences ending in '?' (found from the '?' backwards: linear time). */
+function questionSentences(text: string, max: number): string[] {
+  const out: string[] = [];
+  for (let q = text.lastIndexOf('?'); q > 0 && out.length < max; q = text.lastIndexOf('?', q - 1)) {
+    let s = q - 1;
+    const floor = Math.max(0, q - 400);
+    while (s >= floor) {
+      const c = text.charCodeAt(s);
+      if (c === 46 || c === 33 || c === 63 || c === 10) break;
+      s--;
+    }
+    const sentence = text.slice(s + 1, q + 1).trim();
+    if (sentence.length > 3) out.push(sentence);
+    if (s < q - 1 && text.charCodeAt(s) === 63) q = s + 1;
+  }
+  return out;
+}
 
 /** The question(s) inside one text: its trailing instruction plus sentences ending in '?'. */
 export function questionIn(text: string): string {
   if (!text) return '';
   const tailStart = trailingInstructionStart(text);
   const tail = text.slice(tailStart).trim();
-  const qs = text.length > 200_000 ? null : text.match(QUESTION_SENTENCE);
   let q = tail.length <= TAIL_MAX ? tail : tail.slice(-TAIL_MAX);
-  if (qs) {
-    for (let i = qs.length - 1, n = 0; i >= 0 && n < 3; i--, n++) if (!q.includes(qs[i])) q += ' ' + qs[i].trim();
-  }
+  for (const s of questionSentences(text, 3)) if (!q.includes(s)) q += ' ' + s;
+  return q;
+}
+
+/** Per-request memo of questionIn by message (a long agent session asks for the same earlier
+ *  user turn once per tool message). */
+export type QuestionMemo = Map<number, string>;
+
+function memoQuestion(messages: readonly ChatMessage[], j: number, memo?: QuestionMemo): string {
+  const hit = memo?.get(j);
+  if (hit !== undefined) return hit;
+  const q = questionIn(messageText(messages[j]));
+  memo?.set(j, q);
   return q;
 }
 
 /** Query for message `index`, from messages 0..index only. */
-export function queryFor(messages: readonly ChatMessage[], index: number): string {
+export function queryFor(messages: readonly ChatMessage[], index: number, memo?: QuestionMemo): string {
   const self = messages[index];
   if (self && self.role === 'user') {
-    const q = questionIn(messageText(self));
+    const q = memoQuestion(messages, index, memo);
     if (q) return q;
   }
   let user = '';
@@ -124,7 +149,7 @@ export function queryFor(messages: readonly ChatMessage[], index: number): strin
   for (let j = index - 1; j >= 0 && (!user || !call); j--) {
     const m = messages[j];
     if (!m || typeof m !== 'object') continue;
-    if (!user && m.role === 'user') user = questionIn(messageText(m));
+    if (!user && m.role === 'user') user = memoQuestion(messages, j, memo);
     if (!call && m.role === 'assistant') {
       const t = toolCallText(m);
       if (t) call = t;

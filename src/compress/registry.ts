@@ -3,6 +3,9 @@
 import type { BlockKind, Level, Transform } from './types.js';
 import { whitespace } from './transforms/whitespace.js';
 import { code } from './transforms/code.js';
+import { prose } from './transforms/prose.js';
+import { json } from './transforms/json.js';
+import { logs } from './transforms/logs.js';
 
 type Named = readonly [string, Transform];
 
@@ -12,18 +15,18 @@ const LOSSLESS: Record<BlockKind, readonly Named[]> = {
   html: [['whitespace', whitespace]],
   table: [['whitespace', whitespace]],
   code: [['code', code]],
-  json: [['whitespace', whitespace]],
-  log: [['whitespace', whitespace]],
+  json: [['json', json]],
+  log: [['logs', logs]],
 };
 
 const LOSSY: Record<BlockKind, readonly Named[]> = {
-  prose: [['whitespace', whitespace]],
-  markdown: [['whitespace', whitespace]],
-  html: [['whitespace', whitespace]],
+  prose: [['whitespace', whitespace], ['prose', prose]],
+  markdown: [['whitespace', whitespace], ['prose', prose]],
+  html: [['whitespace', whitespace], ['prose', prose]],
   table: [['whitespace', whitespace]],
   code: [['code', code]],
-  json: [['whitespace', whitespace]],
-  log: [['whitespace', whitespace]],
+  json: [['json', json]],
+  log: [['logs', logs]],
 };
 
 export function transformsFor(kind: BlockKind, level: Exclude<Level, 'off'>): readonly Named[] {

@@ -1,0 +1,153 @@
+// Prose: query-aware sentence selection, then low-value word removal inside the kept sentences.
+// Keeps: the sentences that score best for the query (BM25 of the sentence against the query's
+// terms), for information density (mean word rarity from a frequency list), for never-lost spans
+// (numbers, dates, identifiers, URLs, names), and for position (first sentence of a block and of a
+// paragraph), plus the neighbours of strongly relevant sentences - until the block's budget
+// (ctx.keep of its size) is reached. Sentences holding protected spans or query terms are kept
+// before any sentence without them. Drops: the lowest-scoring sentences, exact and near duplicates
+// of kept sentences, fillers and stutters inside kept sentences. Why: in long contexts (RAG
+// documents, transcripts, pasted articles) most sentences do not bear on the question, and the
+// ones that do are the ones sharing its rare words. Lossless level: this pass does not run.
+import type { Block, Transform, TransformContext } from '../types.js';
+import { splitUnits, renderUnits, type Unit } from '../units.js';
+import { rarity } from '../rarity.js';
+import { protectedSpanCount } from '../protect.js';
+import { removeLowValueWords } from '../word-removal.js';
+import { stem } from '../stem.js';
+
+/** blocks smaller than this (estimated tokens) only get word removal */
+const MIN_SELECT_TOKENS = 60;
+const WORD = /[A-Za-z][A-Za-z'-]*|\d+(?:[.,:/-]\d+)*/g;
+const K1 = 1.2;
+const B = 0.75;
+
+interface Scored {
+  unit: Unit;
+  tokens: number;
+  words: string[];
+  rarity: number;
+  content: number;
+  score: number;
+  relevance: number;
+  protectedSpans: number;
+}
+
+function estimateTokens(s: string): number {
+  return Math.ceil(s.length / 4);
+}
+
+export const prose: Transform = (block: Block, ctx: TransformContext): Block => {
+  if (ctx.level === 'lossless') return block;
+  const lines = splitUnits(block.text);
+  const units = lines.units;
+  if (units.length === 0) return block;
+  const total = estimateTokens(block.text);
+  const aggressive = ctx.level === 'aggressive' || ctx.keep < 0.45;
+  const keep: boolean[] = new Array(units.length).fill(true);
+  const omitted: string[] = [];
+  if (total >= MIN_SELECT_TOKENS && ctx.keep < 1 && units.length > 2) {
+    select(units, ctx, total, keep);
+    const lineKept = new Set<number>();
+    for (let i = 0; i < units.length; i++) if (keep[i]) lineKept.add(units[i].line);
+    for (let i = 0; i < units.length; i++) {
+      if (keep[i]) continue;
+      const u = units[i];
+      // a line dropped whole also drops its speaker label / list marker
+      const p = lines.prefix[u.line];
+      omitted.push(p > 0 && !lineKept.has(u.line) && u.order === 0 ? block.text.slice(lines.starts[u.line], lines.starts[u.line] + p) + u.text : u.text);
+    }
+  }
+  const text = renderUnits(lines, keep, (i) => removeLowValueWords(units[i].text, { aggressive, queryTerms: ctx.queryTerms }));
+  if (text.length >= block.text.length) return block;
+  return omitted.length > 0 ? { ...block, text, omitted } : { ...block, text };
+};
+
+function select(units: Unit[], ctx: TransformContext, total: number, keep: boolean[]): void {
+  const n = units.length;
+  const scored: Scored[] = new Array(n);
+  const df = new Map<string, number>();
+  const queryStems = new Set<string>();
+  for (const t of ctx.queryTerms) queryStems.add(stem(t));
+  let lenSum = 0;
+  for (let i = 0; i < n; i++) {
+    const u = units[i];
+    const raw = u.text.match(WORD) ?? [];
+    const words: string[] = new Array(raw.length);
+    const seen = new Set<string>();
+    let rare = 0;
+    let content = 0;
+    for (let k = 0; k < raw.length; k++) {
+      const lower = raw[k].toLowerCase();
+      const r = rarity(lower);
+      rare += r;
+      if (r > 2.5) content++;
+      const w = stem(lower);
+      words[k] = w;
+      if (!seen.has(w)) {
+        seen.add(w);
+        if (queryStems.has(w)) df.set(w, (df.get(w) ?? 0) + 1);
+      }
+    }
+    lenSum += words.length;
+    scored[i] = { unit: u, tokens: estimateTokens(u.text) + 1, words, rarity: rare, content, score: 0, relevance: 0, protectedSpans: 0 };
+  }
+  const avgLen = lenSum / n || 1;
+  // relevance (BM25) and density
+  for (let i = 0; i < n; i++) {
+    const s = scored[i];
+    let bm25 = 0;
+    if (queryStems.size > 0 && s.words.length > 0) {
+      const tf = new Map<string, number>();
+      for (const w of s.words) if (queryStems.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
+      for (const [w, f] of tf) {
+        const d = df.get(w) ?? 0;
+        const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+        bm25 += (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * s.words.length) / avgLen));
+      }
+    }
+    s.relevance = bm25;
+    const content = s.content;
+    const density = s.words.length > 0 ? s.rarity / s.words.length : 0;
+    s.protectedSpans = protectedSpanCount(s.unit.text);
+    const position = (i === 0 ? 1 : 0) + (s.unit.order === 0 ? 0.3 : 0) + (i === n - 1 ? 0.3 : 0);
+    const tiny = s.words.length <= 3 && content === 0 ? -1.5 : 0;
+    s.score = 2.2 * bm25 + 0.5 * density + 0.15 * Math.min(content, 8) + 0.6 * Math.min(s.protectedSpans, 4) + position + tiny;
+  }
+  // neighbours of strongly relevant sentences inherit part of their relevance
+  const maxRel = scored.reduce((m, s) => Math.max(m, s.relevance), 0);
+  if (maxRel > 0) {
+    for (let i = 0; i < n; i++) {
+      const prev = i > 0 ? scored[i - 1].relevance : 0;
+      const next = i + 1 < n ? scored[i + 1].relevance : 0;
+      scored[i].score += 0.6 * Math.max(prev, next);
+    }
+  }
+  // greedy by score, skipping near duplicates, until the budget is used
+  const order = scored.map((_, i) => i).sort((a, b) => scored[b].score - scored[a].score || a - b);
+  const budget = Math.max(1, Math.round(total * ctx.keep));
+  keep.fill(false);
+  let used = 0;
+  const keptSets: Array<Set<string>> = [];
+  const relevanceFloor = maxRel * 0.6;
+  for (const i of order) {
+    const s = scored[i];
+    const must = (s.relevance > 0 && s.relevance >= relevanceFloor) || (s.protectedSpans > 0 && ctx.keep >= 0.5);
+    if (used >= budget && !must) continue;
+    const set = new Set(s.words);
+    if (set.size >= 4 && isNearDuplicate(set, keptSets)) continue;
+    keep[i] = true;
+    used += s.tokens;
+    if (set.size >= 4) keptSets.push(set);
+  }
+}
+
+function isNearDuplicate(set: Set<string>, kept: Array<Set<string>>): boolean {
+  for (let k = kept.length - 1, checked = 0; k >= 0 && checked < 40; k--, checked++) {
+    const other = kept[k];
+    let inter = 0;
+    for (const w of set) if (other.has(w)) inter++;
+    const union = set.size + other.size - inter;
+    if (union > 0 && inter / union >= 0.8) return true;
+  }
+  return false;
+}
