@@ -23,11 +23,14 @@ const CODE_START =
   /^\s*(?:def |class |import |from \S+ import |return\b|function\b|const |let |var |if\s*\(|for\s*\(|while\s*\(|elif |else\s*[:{]|try\s*[:{]|except\b|finally\s*[:{]|catch\s*\(|switch\s*\(|case .+:|public |private |protected |static |#include|#define|package |func |fn |impl |struct |enum |interface |type \w+ = |export |async |await |yield |raise |throw |@\w+|\/\/|\/\*|\*\/|\* |#!|module\.exports|require\(|\w+(?:\.\w+)*\s*=\s*[^=]|\w+(?:\.\w+)*\(.*\)\s*;?$|[}\])]+[;,)]*\s*$)/;
 const CODE_END = /(?:[{};]|\)\s*:|=>|\):?|\[|,)\s*$/;
 const INDENTED = /^(?: {4}|\t)\S/;
+/** a line of a numbered code listing ("1459:    self.WEEKS," / "  12 | int x;") */
+const NUMBERED = /^\s*\d{1,6}(?::|\s*\||\t)(?:\s|$)/;
 
 type LineTag = 'blank' | 'log' | 'table' | 'html' | 'md' | 'code' | 'prose';
 
 function tagLine(line: string): LineTag {
   if (line.trim() === '') return 'blank';
+  if (NUMBERED.test(line)) return 'code';
   if (LOG_LINE.test(line) || STACK_LINE.test(line)) return 'log';
   if (TABLE_LINE.test(line)) return 'table';
   if (HTML_TAG.test(line)) return 'html';

@@ -15,8 +15,10 @@ import { protectedSpanCount } from '../protect.js';
 import { removeLowValueWords } from '../word-removal.js';
 import { stem } from '../stem.js';
 
-/** blocks smaller than this (estimated tokens) only get word removal */
-const MIN_SELECT_TOKENS = 60;
+/** blocks smaller than this (estimated tokens) only get word removal: little to gain, and in a
+ *  short context every sentence tends to matter */
+const MIN_SELECT_TOKENS = { balanced: 150, aggressive: 60 };
+const T = (k: string, d: number): number => (process.env[k] ? Number(process.env[k]) : d);
 const WORD = /[A-Za-z][A-Za-z'-]*|\d+(?:[.,:/-]\d+)*/g;
 const K1 = 1.2;
 const B = 0.75;
@@ -45,8 +47,12 @@ export const prose: Transform = (block: Block, ctx: TransformContext): Block => 
   const aggressive = ctx.level === 'aggressive' || ctx.keep < 0.45;
   const keep: boolean[] = new Array(units.length).fill(true);
   const omitted: string[] = [];
-  if (total >= MIN_SELECT_TOKENS && ctx.keep < 1 && units.length > 2) {
-    select(units, ctx, total, keep);
+  if (total >= (aggressive ? MIN_SELECT_TOKENS.aggressive : MIN_SELECT_TOKENS.balanced) && ctx.keep < 1 && units.length > 2) {
+    const labelOf = (u: Unit): string => {
+      const p = lines.prefix[u.line];
+      return p > 0 ? block.text.slice(lines.starts[u.line], lines.starts[u.line] + p) : '';
+    };
+    select(units, ctx, total, keep, labelOf);
     const lineKept = new Set<number>();
     for (let i = 0; i < units.length; i++) if (keep[i]) lineKept.add(units[i].line);
     for (let i = 0; i < units.length; i++) {
@@ -62,7 +68,7 @@ export const prose: Transform = (block: Block, ctx: TransformContext): Block => 
   return omitted.length > 0 ? { ...block, text, omitted } : { ...block, text };
 };
 
-function select(units: Unit[], ctx: TransformContext, total: number, keep: boolean[]): void {
+function select(units: Unit[], ctx: TransformContext, total: number, keep: boolean[], labelOf: (u: Unit) => string): void {
   const n = units.length;
   const scored: Scored[] = new Array(n);
   const df = new Map<string, number>();
@@ -71,7 +77,9 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
   let lenSum = 0;
   for (let i = 0; i < n; i++) {
     const u = units[i];
-    const raw = u.text.match(WORD) ?? [];
+    // the speaker label / list marker of the line counts for relevance ("Marketing: …")
+    const label = labelOf(u);
+    const raw = (label ? label + ' ' + u.text : u.text).match(WORD) ?? [];
     const words: string[] = new Array(raw.length);
     const seen = new Set<string>();
     let rare = 0;
@@ -111,7 +119,7 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
     s.protectedSpans = protectedSpanCount(s.unit.text);
     const position = (i === 0 ? 1 : 0) + (s.unit.order === 0 ? 0.3 : 0) + (i === n - 1 ? 0.3 : 0);
     const tiny = s.words.length <= 3 && content === 0 ? -1.5 : 0;
-    s.score = 2.2 * bm25 + 0.5 * density + 0.15 * Math.min(content, 8) + 0.6 * Math.min(s.protectedSpans, 4) + position + tiny;
+    s.score = T('W_BM', 2.2) * bm25 + T('W_D', 0.5) * density + T('W_C', 0.15) * Math.min(content, 8) + T('W_P', 0.6) * Math.min(s.protectedSpans, 4) + position + tiny;
   }
   // neighbours of strongly relevant sentences inherit part of their relevance
   const maxRel = scored.reduce((m, s) => Math.max(m, s.relevance), 0);
@@ -119,7 +127,9 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
     for (let i = 0; i < n; i++) {
       const prev = i > 0 ? scored[i - 1].relevance : 0;
       const next = i + 1 < n ? scored[i + 1].relevance : 0;
-      scored[i].score += 0.6 * Math.max(prev, next);
+      const prev2 = i > 1 ? scored[i - 2].relevance : 0;
+      const next2 = i + 2 < n ? scored[i + 2].relevance : 0;
+      scored[i].score += T('W_N', 0.6) * Math.max(prev, next) + T('W_N2', 0.3) * Math.max(prev2, next2);
     }
   }
   // greedy by score, skipping near duplicates, until the budget is used
@@ -128,10 +138,11 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
   keep.fill(false);
   let used = 0;
   const keptSets: Array<Set<string>> = [];
-  const relevanceFloor = maxRel * 0.6;
+  const relevanceFloor = maxRel * T('REL_FLOOR', 0.6);
+  const spanMust = ctx.keep >= T('SPAN_MUST', 0.5);
   for (const i of order) {
     const s = scored[i];
-    const must = (s.relevance > 0 && s.relevance >= relevanceFloor) || (s.protectedSpans > 0 && ctx.keep >= 0.5);
+    const must = (s.relevance > 0 && s.relevance >= relevanceFloor) || (s.protectedSpans > 0 && spanMust);
     if (used >= budget && !must) continue;
     const set = new Set(s.words);
     if (set.size >= 4 && isNearDuplicate(set, keptSets)) continue;
