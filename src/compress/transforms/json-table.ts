@@ -7,6 +7,7 @@
 // not an array (the `{"$omitted":N}` note that lossy sampling leaves in a gap) is an item as is.
 // The encoder never produces a table for input that already uses the marker keys, so decoding is
 // unambiguous.
+import { REF_KEY, resolveRefs } from './json-refs.js';
 import { type JNode, type JObject, stringValue } from './json-syntax.js';
 
 export const TABLE_KEY = '$table';
@@ -14,11 +15,13 @@ export const ROWS_KEY = 'rows';
 export const OMITTED_KEY = '$omitted';
 const RAW_TABLE = JSON.stringify(TABLE_KEY);
 const RAW_ROWS = JSON.stringify(ROWS_KEY);
+const RAW_REF = JSON.stringify(REF_KEY);
 const MIN_ROWS = 3;
 
-/** True when some object key in the value is one of the encoding's marker keys (then the value is
- *  only minified, never table-encoded or sampled, so reading it back stays unambiguous). */
-export function usesMarkerKeys(root: JNode): boolean {
+/** Which of `markers` occur as object keys anywhere in the value. An encoding whose marker key the
+ *  input already uses is not applied, so reading the result back stays unambiguous. */
+export function markerKeysIn(root: JNode, markers: readonly string[]): Set<string> {
+  const found = new Set<string>();
   const stack: JNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop() as JNode;
@@ -26,7 +29,7 @@ export function usesMarkerKeys(root: JNode): boolean {
       for (const raw of node.k) {
         if (raw.charCodeAt(1) === 36 || raw.indexOf('\\') >= 0) {
           const key = stringValue(raw);
-          if (key === TABLE_KEY || key === OMITTED_KEY) return true;
+          if (markers.includes(key)) found.add(key);
         }
       }
       for (const v of node.v) stack.push(v);
@@ -34,7 +37,7 @@ export function usesMarkerKeys(root: JNode): boolean {
       for (const v of node.v) stack.push(v);
     }
   }
-  return false;
+  return found;
 }
 
 /** Whether an item is a sampling note (`{"$omitted":N}`). */
@@ -122,15 +125,19 @@ function commonKeys(arr: { v: JNode[] }): string[] | null {
   return count >= MIN_ROWS ? keys : null;
 }
 
-/** Read back a text produced by the JSON transform: parse it and expand every table into the array
- *  of objects it stands for. Throws a SyntaxError when the text is not JSON. */
+/** Read back a text produced by the JSON transform: parse it, expand every table into the array of
+ *  objects it stands for and resolve every `{"$same":"#/…"}` reference. Throws a SyntaxError when
+ *  the text is not JSON. */
 export function decodeJsonTable(text: string): unknown {
   const value: unknown = JSON.parse(text);
-  if (text.indexOf(RAW_TABLE) < 0) return value;
+  const tables = text.indexOf(RAW_TABLE) >= 0;
+  const refs = text.indexOf(RAW_REF) >= 0;
+  if (!tables && !refs) return value;
   try {
-    return expand(value);
+    const expanded = tables ? expand(value) : value;
+    return refs ? resolveRefs(expanded) : expanded;
   } catch {
-    return value; // nesting too deep to walk: no table can be inside (the encoder skips deep values)
+    return value; // nesting too deep to walk: nothing is encoded inside (the encoder skips deep values)
   }
 }
 

@@ -4,8 +4,10 @@
 // always valid JSON; `decodeJsonTable` reads it back. Never throws, never grows the text.
 import type { Block, Transform, TransformContext } from '../types.js';
 import { type JNode, type ParseResult, minifyText, parseJson, serialize } from './json-syntax.js';
+import { pruneFields } from './json-prune.js';
 import { sampleArrays } from './json-sample.js';
-import { encodeTables, usesMarkerKeys } from './json-table.js';
+import { REF_KEY, dedupeSubtrees } from './json-refs.js';
+import { OMITTED_KEY, TABLE_KEY, encodeTables, markerKeysIn } from './json-table.js';
 
 export { decodeJsonTable } from './json-table.js';
 
@@ -58,14 +60,24 @@ function compressJson(text: string, ctx: TransformContext): JsonOut | null {
   const parsed = parseCached(text);
   if (parsed === null) return compressJsonLines(text);
   if (parsed.depth > MAX_DEPTH) return { text: minifyText(text), omitted: [] };
-  let root: JNode = parsed.node;
-  if (usesMarkerKeys(root)) return { text: serialize(root), omitted: [] };
+  return encode(parsed.node, ctx);
+}
+
+const MARKERS = [TABLE_KEY, OMITTED_KEY, REF_KEY];
+
+/** Sample (lossy levels), de-duplicate, table-encode, serialize. */
+function encode(input: JNode, ctx: TransformContext | null): JsonOut {
+  let root = input;
+  const used = markerKeysIn(root, MARKERS);
+  if (used.has(TABLE_KEY) || used.has(OMITTED_KEY)) return { text: serialize(root), omitted: [] };
   let omitted: string[] = [];
-  if (ctx.level !== 'lossless' && ctx.keep < 1) {
+  if (ctx !== null && ctx.level !== 'lossless' && ctx.keep < 1) {
     const s = sampleArrays(root, ctx.keep, ctx.queryTerms);
-    root = s.node;
-    omitted = s.omitted;
+    const p = pruneFields(s.node, { templates: true, empties: ctx.level === 'aggressive' });
+    root = p.node;
+    omitted = [...s.omitted, ...p.omitted];
   }
+  if (!used.has(REF_KEY)) root = dedupeSubtrees(root);
   return { text: serialize(encodeTables(root).node), omitted };
 }
 
@@ -83,7 +95,7 @@ function compressJsonLines(text: string): JsonOut | null {
     const p = parseJson(line);
     if (p === null) return null;
     values++;
-    out.push(p.depth > MAX_DEPTH || usesMarkerKeys(p.node) ? minifyText(line) : serialize(encodeTables(p.node).node));
+    out.push(p.depth > MAX_DEPTH ? minifyText(line) : encode(p.node, null).text);
   }
   if (values < 2) return null;
   return { text: out.join('\n').trim(), omitted: [] };

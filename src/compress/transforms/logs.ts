@@ -230,8 +230,8 @@ function render(entries: Entry[], shapeOf: (e: Entry) => LineShape): string {
       if (run.length >= 2) {
         const folded = foldRun(e.text, run);
         let plain = 0;
-        for (let x = i; x < k; x++) plain += entries[x].text.length + 1;
-        if (folded.length + 1 < plain) {
+        for (let x = i; x < k; x++) plain += roughTokens(entries[x].text) + 1;
+        if (roughTokens(folded) + 1 < plain * 0.9) {
           out.push(folded);
           i = k;
           continue;
@@ -241,7 +241,58 @@ function render(entries: Entry[], shapeOf: (e: Entry) => LineShape): string {
     out.push(e.dropped > 0 ? `${e.text} [+${e.dropped} similar]` : e.text);
     i++;
   }
-  return out.join('\n');
+  return factorPrefixes(out).join('\n');
+}
+
+/** Shortest shared prefix worth factoring (it must also hold a digit: a timestamp, a pid). */
+const MIN_PREFIX = 16;
+
+/** Consecutive lines that start with the same timestamp-and-source prefix (cut at a space) are
+ *  written under it once, indented:
+ *    Dec 10 09:11:26 LabSZ sshd[24443]:
+ *      Invalid user user from 103.99.0.122
+ *      input_userauth_request: invalid user user [preauth]  */
+function factorPrefixes(lines: string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const a = lines[i];
+    const b = i + 1 < lines.length ? lines[i + 1] : '';
+    const p = sharedPrefix(a, b);
+    if (p < MIN_PREFIX) {
+      out.push(a);
+      i++;
+      continue;
+    }
+    const prefix = a.slice(0, p);
+    let j = i + 2;
+    while (j < lines.length && lines[j].startsWith(prefix) && lines[j].length > p) j++;
+    out.push(prefix.trimEnd());
+    for (let k = i; k < j; k++) out.push('  ' + lines[k].slice(p));
+    i = j;
+  }
+  return out;
+}
+
+/** Length of the common prefix of a and b, cut just after a space, if it holds a digit. */
+function sharedPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length) - 1;
+  let k = 0;
+  while (k < max && a.charCodeAt(k) === b.charCodeAt(k)) k++;
+  while (k > 0 && a.charCodeAt(k - 1) !== 32) k--;
+  if (k < MIN_PREFIX || a.charCodeAt(0) === 32 || a.charCodeAt(0) === 91 && a.startsWith('[+')) return 0;
+  return /\d/.test(a.slice(0, k)) ? k : 0;
+}
+
+const ROUGH_TOKEN = /[A-Za-z]+|\d{1,3}|[^\sA-Za-z\d]/g;
+
+/** A quick token estimate (words, 3-digit chunks, punctuation), close enough to o200k to decide
+ *  whether a fold pays off. */
+function roughTokens(s: string): number {
+  ROUGH_TOKEN.lastIndex = 0;
+  let n = 0;
+  while (ROUGH_TOKEN.exec(s) !== null) n++;
+  return n;
 }
 
 /** First line verbatim, then the varying slot values of the others. */
