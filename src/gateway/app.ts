@@ -29,6 +29,8 @@ import { healthRoute } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { modelsRoute } from './routes/models.js';
 import { usageRoute } from './routes/usage.js';
+import { dashboardApiRoute } from './routes/dashboard-api.js';
+import { dashboardStaticRoute } from './routes/dashboard-static.js';
 import { createBilling } from '../billing/index.js';
 
 /** Route modules, registered in this order. One line per module. */
@@ -39,6 +41,8 @@ const ROUTES: RouteModule[] = [
   compressRoute,
   chatCompletionsRoute,
   usageRoute,
+  dashboardApiRoute,
+  dashboardStaticRoute,
 ];
 
 export interface AppOverrides {

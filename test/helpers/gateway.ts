@@ -34,6 +34,8 @@ export interface TestGateway {
   accountId: string;
   /** every log line written so far */
   logs: string[];
+  /** another account (an account holds at most 5 active keys) */
+  newAccount(): Promise<string>;
   createKey(opts?: { mode?: 'byok' | 'router'; upstreamBaseUrl?: string; upstreamKey?: string; upstreamProvider?: string; level?: string; accountId?: string }): Promise<CreatedKey>;
   client(key: string, opts?: { defaultHeaders?: Record<string, string>; timeout?: number }): OpenAI;
   close(): Promise<void>;
@@ -91,6 +93,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Test
     config,
     accountId: account.id,
     logs,
+    async newAccount() {
+      return (await createAccount(app.services.store, { email: `user-${randomBytes(4).toString('hex')}@example.com` })).id;
+    },
     createKey(k = {}) {
       const mode = k.mode ?? 'byok';
       return app.services.keys.create({

@@ -1,0 +1,159 @@
+// How the gateway fails: authentication (missing, invalid, revoked key), malformed and oversized
+// bodies, upstream errors (500 → 502, unreachable → 502, hang → 504, 4xx passed on), a stream
+// that breaks mid-way (SSE error event), and a client that disconnects mid-stream (the upstream
+// request is aborted). Every error body has the OpenAI shape.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { startMockUpstream, type MockUpstream } from '../helpers/mock-upstream.js';
+import { startGateway, type TestGateway } from '../helpers/gateway.js';
+
+const hello = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hello' }] };
+
+async function post(gw: TestGateway, body: string, headers: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }> {
+  const res = await fetch(`${gw.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const text = await res.text();
+  return { status: res.status, json: JSON.parse(text), headers: res.headers };
+}
+
+function assertOpenAiError(json: any, type: string): void {
+  assert.equal(typeof json.error?.message, 'string');
+  assert.equal(json.error.type, type);
+  assert.ok('code' in json.error);
+}
+
+describe('gateway failures', () => {
+  let mock: MockUpstream;
+  let gw: TestGateway;
+  let key: string;
+
+  before(async () => {
+    mock = await startMockUpstream();
+    gw = await startGateway({ mock, config: { upstreamHeadersTimeoutMs: 400, upstreamBodyTimeoutMs: 400, bodyLimit: 64 * 1024 } });
+    key = (await gw.createKey({ mode: 'byok' })).key;
+  });
+  after(async () => {
+    await gw.close();
+    await mock.close();
+  });
+
+  test('missing and invalid keys are 401 auth_error', async () => {
+    const none = await post(gw, JSON.stringify(hello), {});
+    assert.equal(none.status, 401);
+    assertOpenAiError(none.json, 'auth_error');
+    await assert.rejects(gw.client('sk-occ-' + 'x'.repeat(43)).chat.completions.create(hello), (err: any) => err.status === 401 && err.error?.type === 'auth_error');
+    await assert.rejects(gw.client('not-a-key').chat.completions.create(hello), (err: any) => err.status === 401);
+    const viaXApiKey = await post(gw, JSON.stringify(hello), { 'x-api-key': key });
+    assert.equal(viaXApiKey.status, 200);
+  });
+
+  test('a revoked key gets 401 on the next request', async () => {
+    const created = await gw.createKey({ mode: 'byok' });
+    const client = gw.client(created.key);
+    await client.chat.completions.create(hello);
+    await gw.app.services.keys.revoke(created.id);
+    await assert.rejects(client.chat.completions.create(hello), (err: any) => err.status === 401 && err.error?.type === 'auth_error');
+  });
+
+  test('malformed JSON is 400 invalid_request_error', async () => {
+    const r = await post(gw, '{"model": "m", "messages": [', { authorization: `Bearer ${key}` });
+    assert.equal(r.status, 400);
+    assertOpenAiError(r.json, 'invalid_request_error');
+    assert.equal(r.json.error.code, 'invalid_json');
+  });
+
+  test('an oversized body is 413 invalid_request_error', async () => {
+    const big = JSON.stringify({ ...hello, messages: [{ role: 'user', content: 'x'.repeat(70 * 1024) }] });
+    const r = await post(gw, big, { authorization: `Bearer ${key}` });
+    assert.equal(r.status, 413);
+    assertOpenAiError(r.json, 'invalid_request_error');
+  });
+
+  test('unknown routes are 404 in the OpenAI shape', async () => {
+    const res = await fetch(`${gw.baseUrl}/nope`);
+    assert.equal(res.status, 404);
+    assertOpenAiError(await res.json(), 'not_found_error');
+  });
+
+  test('upstream 500 → 502 upstream_error with the upstream message', async () => {
+    mock.reset();
+    mock.enqueue({ fail: 500, failMessage: 'the model is overloaded' });
+    await assert.rejects(gw.client(key).chat.completions.create(hello), (err: any) => {
+      assert.equal(err.status, 502);
+      assert.equal(err.error.type, 'upstream_error');
+      assert.match(err.error.message, /the model is overloaded/);
+      return true;
+    });
+  });
+
+  test('upstream 400 is passed on with its message; upstream 401 becomes 502', async () => {
+    mock.reset();
+    mock.enqueue({ fail: 400, failMessage: 'model "nope" does not exist' });
+    await assert.rejects(gw.client(key).chat.completions.create(hello), (err: any) => err.status === 400 && /does not exist/.test(err.error.message));
+    mock.enqueue({ fail: 401, failMessage: 'Incorrect API key provided: sk-upstr***CDEF' });
+    await assert.rejects(gw.client(key).chat.completions.create(hello), (err: any) => err.status === 502 && err.error.type === 'upstream_error');
+  });
+
+  test('an unreachable upstream → 502', async () => {
+    const dead = await gw.createKey({ mode: 'byok', upstreamBaseUrl: 'http://127.0.0.1:9/v1' });
+    await assert.rejects(gw.client(dead.key).chat.completions.create(hello), (err: any) => err.status === 502 && err.error.type === 'upstream_error');
+  });
+
+  test('an upstream that hangs → 504 within the configured timeout', async () => {
+    mock.reset();
+    mock.enqueue({ hang: true });
+    await assert.rejects(gw.client(key).chat.completions.create(hello), (err: any) => {
+      assert.equal(err.status, 504);
+      assert.equal(err.error.type, 'upstream_error');
+      return true;
+    });
+    await mock.waitForAborts(1);
+  });
+
+  test('a stream that fails mid-way ends with an SSE error event', async () => {
+    mock.reset();
+    mock.enqueue({ content: 'a b c d e f g', failAfterChunks: 3 });
+    const stream = await gw.client(key).chat.completions.create({ ...hello, stream: true });
+    let text = '';
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      })(),
+      (err: any) => /Upstream stream failed/.test(String(err.message ?? err.error?.message)),
+    );
+    assert.equal(text, 'a b ');
+  });
+
+  test('a stream that stalls mid-way ends with a 504-style SSE error event', async () => {
+    mock.reset();
+    mock.enqueue({ content: 'a b c d e f g', hangAfterChunks: 2 });
+    const res = await fetch(`${gw.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...hello, stream: true }),
+    });
+    const body = await res.text();
+    assert.match(body, /event: error\ndata: \{"error":\{"message":"Upstream timed out \(body\)","type":"upstream_error"/);
+  });
+
+  test('a client that disconnects mid-stream aborts the upstream request', async () => {
+    mock.reset();
+    mock.enqueue({ content: 'w '.repeat(200), chunkDelayMs: 20 });
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${gw.baseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (err) => (String(err).includes('socket hang up') ? undefined : reject(err)));
+      req.end(JSON.stringify({ ...hello, stream: true }));
+    });
+    await mock.waitForAborts(1);
+    assert.equal(mock.aborts, 1);
+  });
+});
