@@ -232,6 +232,29 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await assert.rejects(chat(router), (err: any) => err.status === 402);
     });
 
+    test('unknown model: served, no fee, counted in /metrics and logged once per model', async () => {
+      const accountId = await newAccount();
+      const { key } = await gw.createKey({ mode: 'byok', accountId });
+      const client = gw.client(key);
+      const model = `acme-private-${dialect}`;
+      const { data, response } = await client.chat.completions.create({ model, messages: MESSAGES }).withResponse();
+      assert.ok(data.choices.length > 0);
+      assert.ok(Number(response.headers.get('x-opencompress-original-tokens')) > Number(response.headers.get('x-opencompress-compressed-tokens')));
+      await client.chat.completions.create({ model, messages: MESSAGES });
+      await flush();
+      const usage = await db().selectFrom('usage').selectAll().where('account_id', '=', accountId).execute();
+      assert.equal(usage.length, 2);
+      for (const r of usage) {
+        assert.equal(Number(r.price_known), 0);
+        assert.equal(Number(r.fee_micros), 0);
+        assert.equal(Number(r.charged_micros), 0);
+      }
+      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      assert.match(metrics, /opencompress_billing_unknown_model_total \d+/);
+      assert.ok(Number(/opencompress_billing_unknown_model_total (\d+)/.exec(metrics)![1]) >= 2);
+      assert.equal(gw.logs.filter((l) => l.includes(model) && l.includes('price table')).length, 1);
+    });
+
     test('overdraw race: 50 concurrent Router requests against a nearly empty balance never overdraw', async () => {
       const accountId = await newAccount();
       await openBalance(db(), accountId, 2_000, 'test: nearly empty');
