@@ -89,6 +89,8 @@ export interface KeyServiceOptions {
   maxActiveKeys?: number;
   /** background problems (touch flush failed, Redis lost); never contains a secret */
   onError?(err: Error): void;
+  /** a change notice from another process arrived and the key was dropped from the cache (metrics, tests) */
+  onRemoteInvalidation?(keyId: string): void;
 }
 
 export const MAX_ACTIVE_KEYS = 5;
@@ -150,7 +152,10 @@ export class KeyService {
         service.channel = await createRedisChannel({
           url: opts.redisUrl,
           channel: opts.redisChannel,
-          onNotice: (keyId) => service.dropFromCache(keyId),
+          onNotice: (keyId) => {
+            service.dropFromCache(keyId);
+            opts.onRemoteInvalidation?.(keyId);
+          },
           onError: (err) => opts.onError?.(err),
         });
       } catch (err) {

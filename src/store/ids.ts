@@ -1,5 +1,6 @@
-// Identifiers for rows: `<prefix>_` + time part (base36, fixed width, so ids sort by creation time)
-// + 12 random base62 characters (71 bits). Text ids work the same on SQLite and PostgreSQL.
+// Identifiers for rows: `<prefix>_` + time (ms, base36, fixed width) + a per-process sequence + 12
+// random base36 characters (62 bits). Lower-case base36 only, so ids sort the same under SQLite's
+// binary collation and PostgreSQL's locale collations; ids made by one process sort by creation.
 import { randomBytes } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -16,9 +17,23 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-/** e.g. `newId('acct')` → `acct_0mhx3k2a4Xb9…` */
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+let lastMs = 0;
+let seq = 0;
+
+/** e.g. `newId('acct')` → `acct_0mx7wdk6f0000k3j9…` (monotonic within a process) */
 export function newId(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${randomBase62(12)}`;
+  const now = Date.now();
+  if (now > lastMs) {
+    lastMs = now;
+    seq = 0;
+  } else if (++seq >= 36 ** 4) {
+    lastMs++; // more than 1.6 million ids in one millisecond: borrow the next one
+    seq = 0;
+  }
+  let rand = '';
+  for (const byte of randomBytes(12)) rand += BASE36[byte % 36]; // slight bias is irrelevant for ids
+  return `${prefix}_${lastMs.toString(36).padStart(9, '0')}${seq.toString(36).padStart(4, '0')}${rand}`;
 }
 
 /** The one timestamp format of the store: ISO-8601 UTC text. */
