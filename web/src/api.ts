@@ -25,6 +25,7 @@ export interface Meta {
   presets: UpstreamPreset[];
   routerAvailable: boolean;
   feeRate: number;
+  minPasswordLength: number;
 }
 
 export interface SessionInfo {
