@@ -185,11 +185,10 @@ function compressMessage(
     messageIndex: i,
   };
   const applied: string[] = [];
-  const remembered: Array<[string, number]> = [];
   let blockBase = 0;
   let lost: string | undefined;
   const compressPart = (text: string): string => {
-    const res = compressText(text, ctx, role === 'user', history, entities, i, blockBase, remembered);
+    const res = compressText(text, ctx, role === 'user', history, entities);
     blockBase += res.blocks;
     for (const t of res.transforms) if (!applied.includes(t)) applied.push(t);
     if (res.lost !== undefined && lost === undefined) lost = res.lost;
@@ -213,7 +212,7 @@ function compressMessage(
     rememberAll(history, m, i);
     return { message: m, stats: { ...base, compressedTokens: originalTokens, guard: 'unchanged' } };
   }
-  for (const [text, k] of remembered) history.remember(text, i, k);
+  rememberAll(history, m, i);
   return { message: next, stats: { ...base, compressedTokens, transforms: applied, guard: 'kept' } };
 }
 
@@ -223,9 +222,6 @@ function compressText(
   isUser: boolean,
   history: BlockHistory,
   entities: readonly string[],
-  messageIndex: number,
-  blockBase: number,
-  remembered: Array<[string, number]>,
 ): PartResult & { blocks: number } {
   // the trailing question/instruction of a user message (or a short user message) stays verbatim
   let body = text;
@@ -263,7 +259,6 @@ function compressText(
       b = next;
     }
     if (b.text === input.text) {
-      remembered.push([input.text, blockBase + k]);
       outBlocks[k] = input;
       continue;
     }
@@ -274,10 +269,8 @@ function compressText(
       const g = checkSpans(reference.text, b.text, omitted, entities, structured);
       if (!g.ok) return { text, transforms: [], lost: g.lost ?? '?', blocks: blocks.length };
     }
-    if (b.text === reference.text) remembered.push([input.text, blockBase + k]);
     outBlocks[k] = { kind: b.kind, text: b.text };
   }
-  void messageIndex;
   let out = joinSegments(outBlocks, separators);
   if (tail) {
     const gap = /\s*$/.exec(body)?.[0] ?? '';

@@ -61,14 +61,19 @@ export function queryEntities(query: string): string[] {
 }
 
 const NUMBER_WITH_UNIT = PATTERNS.findIndex((re) => re.source.includes('µ°'));
+const QUOTED = new Set(PATTERNS.map((re, i) => (re.source.startsWith('"') || re.source.startsWith("(?<![\\w'])'") ? i : -1)).filter((i) => i >= 0));
 const BARE_NUMBER = /[-+]?\d+(?:[.,/]\d+)*/g;
 
 /** Multiset of protected spans in `text` (span → occurrences). `structured` (JSON, logs): numbers
- *  without the word after them (re-encodings move values away from their neighbours). */
+ *  without the word after them (re-encodings move values away from their neighbours), and no
+ *  quoted strings. */
 export function countSpans(text: string, entities: readonly string[] = [], structured = false): Map<string, number> {
   const counts = new Map<string, number>();
   if (!text) return counts;
   for (let p = 0; p < PATTERNS.length; p++) {
+    // in JSON every string is quoted and escapes (\") defeat a quote-pairing regex: the JSON
+    // transform keeps values by construction, so only the other kinds of span are checked there
+    if (structured && QUOTED.has(p)) continue;
     const re = structured && p === NUMBER_WITH_UNIT ? BARE_NUMBER : PATTERNS[p];
     re.lastIndex = 0;
     const found = text.match(re);

@@ -4,6 +4,7 @@ import type { BlockKind, Level, Transform } from './types.js';
 import { whitespace } from './transforms/whitespace.js';
 import { code } from './transforms/code.js';
 import { prose } from './transforms/prose.js';
+import { markdown } from './transforms/markdown.js';
 import { json } from './transforms/json.js';
 import { logs } from './transforms/logs.js';
 
@@ -11,9 +12,9 @@ type Named = readonly [string, Transform];
 
 const LOSSLESS: Record<BlockKind, readonly Named[]> = {
   prose: [['whitespace', whitespace]],
-  markdown: [['whitespace', whitespace]],
-  html: [['whitespace', whitespace]],
-  table: [['whitespace', whitespace]],
+  markdown: [['whitespace', whitespace], ['markdown', markdown]],
+  html: [['whitespace', whitespace], ['markdown', markdown]],
+  table: [['whitespace', whitespace], ['markdown', markdown]],
   code: [['code', code]],
   json: [['json', json]],
   log: [['logs', logs]],
@@ -21,9 +22,9 @@ const LOSSLESS: Record<BlockKind, readonly Named[]> = {
 
 const LOSSY: Record<BlockKind, readonly Named[]> = {
   prose: [['whitespace', whitespace], ['prose', prose]],
-  markdown: [['whitespace', whitespace], ['prose', prose]],
-  html: [['whitespace', whitespace], ['prose', prose]],
-  table: [['whitespace', whitespace]],
+  markdown: [['whitespace', whitespace], ['markdown', markdown], ['prose', prose]],
+  html: [['whitespace', whitespace], ['markdown', markdown], ['prose', prose]],
+  table: [['whitespace', whitespace], ['markdown', markdown]],
   code: [['code', code]],
   json: [['json', json]],
   log: [['logs', logs]],

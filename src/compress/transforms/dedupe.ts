@@ -4,8 +4,9 @@
 // JSON block the reference is a JSON string, so the content still parses as JSON). Keeps:
 // the first occurrence, untouched. Drops: the later copies. Why: agents re-send the same file, tool
 // output or document several times; the model can read the earlier copy. Causal by construction:
-// only blocks of messages before the current one are remembered, and only blocks that were sent
-// in full (so the reference points at text the model really sees).
+// only blocks of messages before the current one are remembered. The earlier copy may itself have
+// been compressed; the later copy would have been compressed the same way, so the reference loses
+// nothing the model would otherwise have seen.
 import type { Block } from '../types.js';
 
 export const MIN_DEDUPE_CHARS = 400;

@@ -1,0 +1,91 @@
+// Markdown and HTML decoration. Keeps: all text, headings, list markers, link targets (an HTML
+// link becomes "text (url)"), inline code untouched, table cells. Drops: HTML tags, comments,
+// <script>/<style> bodies, the common entities (decoded), bold/italic markers (** __), horizontal
+// rules, table separator rows and the padding around table cells ("| a   | b |" → "a|b"). Why:
+// these cost tokens and a model reads the plain text just as well; the removed tags and
+// decorations are reported as `omitted` so the guard does not count attribute values as lost.
+import type { Block, Transform } from '../types.js';
+
+const SCRIPT_STYLE = /<(script|style|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const COMMENT = /<!--[\s\S]*?-->/g;
+const LINK = /<a\b[^>]*?\bhref\s*=\s*(["'])([^"']*)\1[^>]*>([\s\S]*?)<\/a\s*>/gi;
+const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|tr|table|thead|tbody|h[1-6]|section|article|header|footer|nav|main|blockquote|pre|hr)\b[^>]*>/gi;
+const ANY_TAG = /<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>/g;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
+const ENTITY = /&(amp|lt|gt|quot|#39|apos|nbsp);/g;
+const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+const TABLE_ROW = /^\s*\|.*\|\s*$/;
+const RULE = /^\s{0,3}(?:[-*_]\s*){3,}$/;
+const EMPHASIS = /(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1/g;
+
+export const markdown: Transform = (block: Block): Block => {
+  const omitted: string[] = [];
+  let text = block.text;
+  if (block.kind === 'html' || ANY_TAG.test(text)) {
+    ANY_TAG.lastIndex = 0;
+    text = stripHtml(text, omitted);
+  }
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let inFence = false;
+  for (const line of lines) {
+    if (/^\s{0,3}(```|~~~)/.test(line)) inFence = !inFence;
+    if (inFence) {
+      out.push(line);
+      continue;
+    }
+    if (TABLE_SEPARATOR.test(line) && line.includes('-') && (line.includes('|') || out.length > 0)) {
+      if (line.includes('|')) {
+        omitted.push(line);
+        continue;
+      }
+    }
+    if (RULE.test(line)) {
+      omitted.push(line);
+      continue;
+    }
+    if (TABLE_ROW.test(line)) {
+      out.push(compactRow(line));
+      continue;
+    }
+    out.push(outsideInlineCode(line, (s) => s.replace(EMPHASIS, (_m, mark: string, inner: string) => {
+      omitted.push(mark);
+      return inner;
+    })));
+  }
+  const result = out.join('\n');
+  if (result.length >= block.text.length) return block;
+  return omitted.length > 0 ? { ...block, text: result, omitted: [...(block.omitted ?? []), ...omitted] } : { ...block, text: result };
+};
+
+function stripHtml(text: string, omitted: string[]): string {
+  const keep = (m: string): string => {
+    omitted.push(m);
+    return '';
+  };
+  let t = text.replace(SCRIPT_STYLE, keep).replace(COMMENT, keep);
+  t = t.replace(LINK, (m: string, _q: string, href: string, inner: string) => {
+    omitted.push(m);
+    const label = inner.replace(ANY_TAG, '').trim();
+    return label && label !== href ? `${label} (${href})` : href;
+  });
+  t = t.replace(BLOCK_TAG, (m: string) => {
+    omitted.push(m);
+    return '\n';
+  });
+  t = t.replace(ANY_TAG, keep);
+  t = t.replace(ENTITY, (_m, e: string) => ENTITIES[e] ?? _m);
+  return t.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+function compactRow(line: string): string {
+  const cells = line.trim().replace(/^\||\|$/g, '').split('|');
+  return cells.map((c) => c.trim()).join('|');
+}
+
+/** Apply `f` to the parts of `line` outside `inline code`. */
+function outsideInlineCode(line: string, f: (s: string) => string): string {
+  if (line.indexOf('`') < 0) return f(line);
+  const parts = line.split(/(`[^`]*`)/);
+  return parts.map((p) => (p.startsWith('`') && p.endsWith('`') && p.length > 1 ? p : f(p))).join('');
+}
