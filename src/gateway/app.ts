@@ -104,6 +104,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       countTokens,
       metrics: new GatewayMetrics(),
       draining: () => draining,
+      startDraining: () => {
+        draining = true;
+      },
     };
     const billing =
       typeof overrides.billing === 'function'

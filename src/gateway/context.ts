@@ -32,6 +32,8 @@ export interface GatewayContext {
   metrics: GatewayMetrics;
   /** true once shutdown began: /healthz answers 503, new proxied requests are refused */
   draining: () => boolean;
+  /** begin draining (graceful shutdown; also done by app.close()) */
+  startDraining: () => void;
 }
 
 /** A route module registers its routes; app.ts lists them (one line each). */

@@ -10,6 +10,7 @@ export async function closeGracefully(app: FastifyInstance, graceMs: number): Pr
     void app.services.upstream.destroy();
   }, graceMs);
   timer.unref();
+  app.services.startDraining();
   try {
     await app.close();
   } finally {
