@@ -40,6 +40,8 @@ interface Entry {
   text: string;
   /** kept verbatim, never folded into a run */
   important: boolean;
+  /** an error, warning or stack line: its shared prefix is never factored out (it stays whole) */
+  error: boolean;
   /** count of similar lines left out (lossy), shown as ` [+N similar]` */
   dropped: number;
   /** later lines of the same template folded into this one (lossy, warnings), with their values */
@@ -54,7 +56,7 @@ interface LogOut {
 function compressLog(text: string, ctx: TransformContext): LogOut {
   const lines = text.split('\n');
   const n = lines.length;
-  for (let i = 0; i < n; i++) lines[i] = trimEnd(lines[i]);
+  for (let i = 0; i < n; i++) lines[i] = normalizeSpaces(trimEnd(lines[i]));
   const severity = new Uint8Array(n) as unknown as Severity[];
   for (let i = 0; i < n; i++) {
     const line = lines[i];
@@ -71,9 +73,16 @@ function compressLog(text: string, ctx: TransformContext): LogOut {
   if (ctx.level !== 'lossless' && ctx.keep < 1) {
     entries = select(lines, severity, shapeOf, ctx, omitted);
   } else {
-    entries = lines.map((t, i) => ({ text: t, important: severity[i] > 0, dropped: 0 }));
+    entries = lines.map((t, i) => ({ text: t, important: severity[i] > 0, error: severity[i] > 0, dropped: 0 }));
   }
   return { text: render(entries, (e) => lineShape(e.text)), omitted };
+}
+
+const INNER_SPACES = /(\S)[ \t]{2,}(?=\S)/g;
+
+/** Runs of spaces/tabs between words (column padding) become one space; indentation stays. */
+function normalizeSpaces(s: string): string {
+  return s.indexOf('  ') < 0 && s.indexOf('\t') < 0 ? s : s.replace(INNER_SPACES, '$1 ');
 }
 
 function trimEnd(s: string): string {
@@ -101,7 +110,9 @@ function select(
     total += lines[i].length + 1;
     if (severity[i] === 2) keep[i] = 1;
   }
-  markQueryLines(lines, ctx.queryTerms, keep);
+  const queried = new Uint8Array(n);
+  markQueryLines(lines, ctx.queryTerms, queried);
+  for (let i = 0; i < n; i++) if (queried[i]) keep[i] = 1;
   // warnings: the first of each template verbatim, the later ones folded into it with their values
   const foldInto = new Map<number, LineShape[]>();
   const folded = new Uint8Array(n);
@@ -166,7 +177,12 @@ function select(
   const out: Entry[] = [];
   for (let i = 0; i < n; i++) {
     if (!keep[i]) continue;
-    const entry: Entry = { text: lines[i], important: severity[i] > 0, dropped: droppedAt.get(i) ?? 0 };
+    const entry: Entry = {
+      text: lines[i],
+      important: severity[i] > 0 || queried[i] === 1,
+      error: severity[i] > 0 || queried[i] === 1,
+      dropped: droppedAt.get(i) ?? 0,
+    };
     const run = foldInto.get(i);
     if (run && run.length > 1) entry.folded = run;
     out.push(entry);
@@ -192,12 +208,14 @@ function markQueryLines(lines: string[], terms: ReadonlySet<string>, keep: Uint8
  *  ordinary lines written once with their varying values (when that is shorter). */
 function render(entries: Entry[], shapeOf: (e: Entry) => LineShape): string {
   const out: string[] = [];
+  const whole: boolean[] = [];
   let i = 0;
   const m = entries.length;
   while (i < m) {
     const e = entries[i];
     if (e.folded) {
       out.push(foldRun(e.text, e.folded));
+      whole.push(e.error);
       i++;
       continue;
     }
@@ -206,11 +224,12 @@ function render(entries: Entry[], shapeOf: (e: Entry) => LineShape): string {
     while (j < m && entries[j].text === e.text && !entries[j].dropped && !e.dropped && !entries[j].folded && e.text !== '') j++;
     if (j - i >= 2) {
       out.push(`${e.text} [×${j - i}]`);
+      whole.push(e.error);
       i = j;
       continue;
     }
     // a run of ordinary lines with the same template
-    if (!e.important && e.dropped === 0 && e.text !== '') {
+    if (!e.important && e.dropped === 0 && e.text !== '' && !betterRunAhead(entries, i, shapeOf)) {
       const first = shapeOf(e);
       let k = i + 1;
       const run: LineShape[] = [first];
@@ -231,17 +250,40 @@ function render(entries: Entry[], shapeOf: (e: Entry) => LineShape): string {
         const folded = foldRun(e.text, run);
         let plain = 0;
         for (let x = i; x < k; x++) plain += roughTokens(entries[x].text) + 1;
-        if (roughTokens(folded) + 1 < plain * 0.9) {
+        if (roughTokens(folded) + 1 < plain * 0.95) {
           out.push(folded);
+          whole.push(false);
           i = k;
           continue;
         }
       }
     }
     out.push(e.dropped > 0 ? `${e.text} [+${e.dropped} similar]` : e.text);
+    whole.push(e.error);
     i++;
   }
-  return factorPrefixes(out).join('\n');
+  return factorPrefixes(out, whole).join('\n');
+}
+
+/** True when a run starting at the next line would vary in fewer slots than one starting here
+ *  (e.g. this line has another timestamp than the burst that follows it). */
+function betterRunAhead(entries: Entry[], i: number, shapeOf: (e: Entry) => LineShape): boolean {
+  const plain = (e: Entry | undefined): e is Entry => e !== undefined && !e.important && !e.dropped && !e.folded && e.text !== '';
+  const a = entries[i];
+  const b = entries[i + 1];
+  const c = entries[i + 2];
+  if (!plain(b) || !plain(c)) return false;
+  const sa = shapeOf(a);
+  const sb = shapeOf(b);
+  const sc = shapeOf(c);
+  if (sa.template !== sb.template || sb.template !== sc.template) return false;
+  return differing(sb, sc) < differing(sa, sb);
+}
+
+function differing(x: LineShape, y: LineShape): number {
+  let n = 0;
+  for (let k = 0; k < x.values.length; k++) if (x.values[k] !== y.values[k]) n++;
+  return n;
 }
 
 /** Shortest shared prefix worth factoring (it must also hold a digit: a timestamp, a pid). */
@@ -251,13 +293,15 @@ const MIN_PREFIX = 16;
  *  written under it once, indented:
  *    Dec 10 09:11:26 LabSZ sshd[24443]:
  *      Invalid user user from 103.99.0.122
- *      input_userauth_request: invalid user user [preauth]  */
-function factorPrefixes(lines: string[]): string[] {
+ *      input_userauth_request: invalid user user [preauth]
+ *  An error or warning line may only open such a group (its prefix is the header right above it, so it still
+ *  reads whole); it never loses its prefix inside one. */
+function factorPrefixes(lines: string[], whole: boolean[]): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < lines.length) {
     const a = lines[i];
-    const b = i + 1 < lines.length ? lines[i + 1] : '';
+    const b = i + 1 < lines.length && !whole[i + 1] ? lines[i + 1] : '';
     const p = sharedPrefix(a, b);
     if (p < MIN_PREFIX) {
       out.push(a);
@@ -266,7 +310,7 @@ function factorPrefixes(lines: string[]): string[] {
     }
     const prefix = a.slice(0, p);
     let j = i + 2;
-    while (j < lines.length && lines[j].startsWith(prefix) && lines[j].length > p) j++;
+    while (j < lines.length && !whole[j] && lines[j].startsWith(prefix) && lines[j].length > p) j++;
     out.push(prefix.trimEnd());
     for (let k = i; k < j; k++) out.push('  ' + lines[k].slice(p));
     i = j;
@@ -291,7 +335,8 @@ const ROUGH_TOKEN = /[A-Za-z]+|\d{1,3}|[^\sA-Za-z\d]/g;
 function roughTokens(s: string): number {
   ROUGH_TOKEN.lastIndex = 0;
   let n = 0;
-  while (ROUGH_TOKEN.exec(s) !== null) n++;
+  let m: RegExpExecArray | null;
+  while ((m = ROUGH_TOKEN.exec(s)) !== null) n += m[0].length > 5 ? Math.ceil(m[0].length / 5) : 1;
   return n;
 }
 

@@ -1,0 +1,245 @@
+// Tests of the JSON transform: exact minify, table and $same encodings that read back to the same
+// value, sampling and pruning at the lossy levels, validity, never growing, never throwing.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { decodeJsonTable, isJson, json } from '../../src/compress/transforms/json.js';
+import { parseJson, serialize } from '../../src/compress/transforms/json-syntax.js';
+import type { Block, TransformContext } from '../../src/compress/types.js';
+
+function ctx(level: TransformContext['level'], keep: number, query = ''): TransformContext {
+  const terms = new Set(query.toLowerCase().split(/[^a-z0-9_]+/).filter((w) => w.length >= 3));
+  return { level, keep, query, queryTerms: terms, role: 'tool' };
+}
+const LOSSLESS = ctx('lossless', 1);
+const run = (text: string, c: TransformContext = LOSSLESS): Block => json({ kind: 'json', text }, c);
+const pretty = (v: unknown): string => JSON.stringify(v, null, 2);
+
+function users(n: number): Array<Record<string, unknown>> {
+  return Array.from({ length: n }, (_, i) => ({
+    id: 1000 + i,
+    login: `user-${i}`,
+    role: i % 3 === 0 ? 'admin' : 'member',
+    active: i % 2 === 0,
+    profile: { city: `City ${i % 5}`, score: i * 1.5 },
+  }));
+}
+
+describe('json transform, lossless', () => {
+  test('minifies and keeps every number and string exactly as written', () => {
+    const text = '{\n  "price": 1.50,\n  "big": 12345678901234567890,\n  "exp": 1E+5,\n  "s": "caf\\u00e9 \\"q\\" \\/"\n}';
+    const out = run(text).text;
+    assert.equal(out, '{"price":1.50,"big":12345678901234567890,"exp":1E+5,"s":"caf\\u00e9 \\"q\\" \\/"}');
+  });
+
+  test('an array of same-shape objects becomes a table that decodes to the same value', () => {
+    const value = { users: users(6), total: 6 };
+    const out = run(pretty(value)).text;
+    assert.match(out, /"\$table":\["id","login","role","active","profile"\],"rows":\[\[1000,"user-0","admin",true,\{"city":"City 0","score":0\}\]/);
+    assert.deepEqual(JSON.parse(out).users.$table, ['id', 'login', 'role', 'active', 'profile']);
+    assert.deepEqual(decodeJsonTable(out), value);
+  });
+
+  test('arrays that are not same-shape, or shorter than 3, stay arrays', () => {
+    const mixed = [{ a: 1, b: 2 }, { b: 2, a: 1 }, { a: 3, b: 4 }];
+    assert.equal(run(JSON.stringify(mixed, null, 1)).text, JSON.stringify(mixed));
+    const two = [{ a: 1 }, { a: 2 }];
+    assert.equal(run(pretty(two)).text, JSON.stringify(two));
+  });
+
+  test('nested same-shape arrays become nested tables; decode restores them', () => {
+    const value = [1, 2, 3].map((g) => ({ group: g, members: users(4).map((u) => ({ ...u, id: g * 100 + (u.id as number) })) }));
+    const out = run(pretty(value)).text;
+    assert.equal((out.match(/"\$table"/g) ?? []).length, 4);
+    assert.deepEqual(decodeJsonTable(out), value);
+  });
+
+  test('a repeated object is written once and referenced with $same', () => {
+    const owner = { login: 'acme-org', id: 42, url: 'https://api.example.com/orgs/acme-org', type: 'Organization' };
+    const value = { name: 'repo', owner, organization: owner, parent: { owner } };
+    const out = run(pretty(value)).text;
+    assert.match(out, /"organization":\{"\$same":"#\/owner"\}/);
+    assert.match(out, /"parent":\{"owner":\{"\$same":"#\/owner"\}\}/);
+    assert.deepEqual(decodeJsonTable(out), value);
+  });
+
+  test('JSON Schema $ref objects are left alone and read back unchanged', () => {
+    const schema = { definitions: { a: { type: 'string' } }, properties: { x: { $ref: '#/definitions/a' }, y: { $ref: '#/definitions/a' } } };
+    const out = run(pretty(schema)).text;
+    assert.deepEqual(JSON.parse(out), schema);
+    assert.deepEqual(decodeJsonTable(out), schema);
+  });
+
+  test('input that already uses the marker keys is only minified', () => {
+    const value = { $table: ['a'], rows: [[1]], list: users(4) };
+    const out = run(pretty(value)).text;
+    assert.equal(out, JSON.stringify(value));
+  });
+
+  test('keys named __proto__ survive a table round trip', () => {
+    const text = '[{"__proto__":1,"b":2},{"__proto__":3,"b":4},{"__proto__":5,"b":6}]';
+    const out = run(text).text;
+    assert.deepEqual(decodeJsonTable(out), JSON.parse(text));
+  });
+
+  test('already minimal JSON comes back as the same block', () => {
+    const block: Block = { kind: 'json', text: '{"a":1,"b":[1,2]}' };
+    assert.equal(json(block, LOSSLESS), block);
+  });
+
+  test('invalid JSON is returned unchanged', () => {
+    for (const text of ['{"a":1,}', '{a:1}', '[1, 2', "{'a': 1}", 'not json at all', '', '{"a":"\u0001"}']) {
+      assert.equal(run(text).text, text);
+    }
+  });
+
+  test('very deep nesting is minified without recursion errors', () => {
+    const depth = 20000;
+    const text = '['.repeat(depth) + ' 1 ' + ']'.repeat(depth);
+    const out = run(text).text;
+    assert.equal(out, '['.repeat(depth) + '1' + ']'.repeat(depth));
+    assert.ok(Array.isArray(decodeJsonTable(out)));
+  });
+
+  test('JSON Lines are minified line by line', () => {
+    const text = '{ "level": "info", "msg": "a" }\n{ "level": "error", "msg": "b" }\n';
+    assert.equal(run(text).text, '{"level":"info","msg":"a"}\n{"level":"error","msg":"b"}');
+  });
+
+  test('isJson recognises objects and arrays only', () => {
+    assert.equal(isJson('  {"a": 1}\n'), true);
+    assert.equal(isJson('[1,2]'), true);
+    assert.equal(isJson('"a string"'), false);
+    assert.equal(isJson('42'), false);
+    assert.equal(isJson('{"a": 1'), false);
+    assert.equal(isJson('hello'), false);
+  });
+
+  test('decodeJsonTable throws a SyntaxError on non-JSON', () => {
+    assert.throws(() => decodeJsonTable('{nope'), SyntaxError);
+  });
+});
+
+describe('json transform, lossy levels', () => {
+  function events(n: number): Array<Record<string, unknown>> {
+    return Array.from({ length: n }, (_, i) => ({
+      id: `evt-${i}`,
+      status: 200,
+      path: `/api/items/${i}`,
+      latency_ms: 20 + (i % 7),
+      message: 'request served',
+    }));
+  }
+
+  test('a large array keeps first, last, error-like, query-matching and outlier items, and counts the rest', () => {
+    const items = events(200);
+    items[57] = { ...items[57], status: 503, message: 'upstream failed' };
+    items[120] = { ...items[120], path: '/api/checkout/zebra' };
+    items[150] = { ...items[150], latency_ms: 98000 };
+    const block = json({ kind: 'json', text: pretty({ items }) }, ctx('balanced', 0.3, 'why did zebra checkout break'));
+    const decoded = decodeJsonTable(block.text) as { items: Array<Record<string, unknown>> };
+    const kept = decoded.items.filter((x) => !('$omitted' in x));
+    const notes = decoded.items.filter((x) => '$omitted' in x) as Array<{ $omitted: number }>;
+    const ids = kept.map((x) => x.id);
+    for (const id of ['evt-0', 'evt-199', 'evt-57', 'evt-120', 'evt-150']) assert.ok(ids.includes(id), id);
+    assert.equal(kept.length + notes.reduce((a, x) => a + x.$omitted, 0), 200);
+    assert.ok(kept.length <= 70, `kept ${kept.length}`);
+    assert.equal(block.omitted?.length, 200 - kept.length);
+    // kept items are untouched
+    assert.deepEqual(kept.find((x) => x.id === 'evt-57'), items[57]);
+    // order is preserved
+    const positions = kept.map((x) => Number(String(x.id).slice(4)));
+    assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+  });
+
+  test('lossless level never samples', () => {
+    const text = pretty(events(100));
+    assert.deepEqual(decodeJsonTable(run(text).text), JSON.parse(text));
+  });
+
+  test('small arrays are not sampled', () => {
+    const text = pretty(events(6));
+    assert.deepEqual(decodeJsonTable(json({ kind: 'json', text }, ctx('aggressive', 0.3)).text), JSON.parse(text));
+  });
+
+  test('URL templates are dropped at balanced, empty fields at aggressive, plain URLs never', () => {
+    const value = {
+      id: 7,
+      url: 'https://api.example.com/repos/a/b',
+      keys_url: 'https://api.example.com/repos/a/b/keys{/key_id}',
+      description: null,
+      topics: [],
+      homepage: '',
+      archived: false,
+    };
+    const balanced = JSON.parse(json({ kind: 'json', text: pretty(value) }, ctx('balanced', 0.5)).text);
+    assert.deepEqual(balanced, { id: 7, url: value.url, description: null, topics: [], homepage: '', archived: false });
+    const block = json({ kind: 'json', text: pretty(value) }, ctx('aggressive', 0.3));
+    assert.deepEqual(JSON.parse(block.text), { id: 7, url: value.url, archived: false });
+    assert.ok(block.omitted?.some((x) => x.startsWith('"keys_url":')));
+  });
+
+  test('sampling is deterministic', () => {
+    const text = pretty({ items: events(300) });
+    const c = ctx('aggressive', 0.3, 'items');
+    assert.equal(json({ kind: 'json', text }, c).text, json({ kind: 'json', text }, c).text);
+  });
+});
+
+describe('json transform, properties', () => {
+  const levels: TransformContext[] = [LOSSLESS, ctx('balanced', 0.5, 'alpha error'), ctx('aggressive', 0.3)];
+
+  test('random JSON: output is valid, never longer; lossless decodes to the same value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.boolean(), (value, indent) => {
+        const text = indent ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+        for (const c of levels) {
+          const out = json({ kind: 'json', text }, c).text;
+          assert.ok(out.length <= text.length);
+          JSON.parse(out);
+          decodeJsonTable(out);
+          if (c.level === 'lossless') assert.deepEqual(decodeJsonTable(out), JSON.parse(text));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('random arrays of records round-trip through tables and references', () => {
+    const record = fc.record({ id: fc.integer(), name: fc.string(), tags: fc.array(fc.string(), { maxLength: 3 }), meta: fc.constantFrom({ a: 1, b: 'same-object-repeated-across-records-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' }, null) });
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 0, maxLength: 30 }), (arr) => {
+        const text = JSON.stringify(arr, null, 2);
+        const out = json({ kind: 'json', text }, LOSSLESS).text;
+        assert.deepEqual(decodeJsonTable(out), JSON.parse(text));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('arbitrary strings never throw and never grow', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        for (const c of levels) assert.ok(json({ kind: 'json', text }, c).text.length <= text.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('the parser agrees with JSON.parse on acceptance', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.string({ unit: 'grapheme-ascii', maxLength: 40 })), (text) => {
+        let ok = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          ok = false;
+        }
+        const p = parseJson(text);
+        assert.equal(p !== null, ok, text);
+        if (p) assert.deepEqual(JSON.parse(serialize(p.node)), JSON.parse(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
