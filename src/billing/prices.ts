@@ -113,8 +113,19 @@ export class PriceTable {
     }
   }
 
+  private readonly memo = new Map<string, ModelPrice | null>();
+
   /** The price of a model, or undefined when the table does not know it. */
   lookup(model: string): ModelPrice | undefined {
+    const hit = this.memo.get(model);
+    if (hit !== undefined) return hit ?? undefined;
+    const found = this.resolve(model);
+    if (this.memo.size >= 10_000) this.memo.clear();
+    this.memo.set(model, found ?? null);
+    return found;
+  }
+
+  private resolve(model: string): ModelPrice | undefined {
     if (/:free$/i.test(model.trim())) {
       return { id: model, inputUsdPerMTok: 0, cachedInputUsdPerMTok: 0, outputUsdPerMTok: 0, inputPico: 0, cachedInputPico: 0, outputPico: 0, source: 'openrouter :free variant', asOf: this.asOf };
     }

@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, NewUsageRow } from '../store/schema.js';
 import { newId } from '../store/ids.js';
-import { chargeBalance } from '../store/ledger.js';
+import { chargeAccount } from '../store/ledger.js';
 import { insertUsageRows } from '../store/usage.js';
 import type { UsageEvent } from './types.js';
 import type { PriceTable } from './prices.js';
@@ -29,7 +29,7 @@ export interface RecorderOptions {
   balances: BalanceCache;
   metrics: BillingMetrics;
   log: BillingLogger;
-  /** rows per transaction (default 100) */
+  /** rows per transaction (default 200) */
   batchSize?: number;
   /** how long a row may wait for companions before a write starts (default 50 ms) */
   flushDelayMs?: number;
@@ -59,7 +59,7 @@ export class UsageRecorder {
   private readonly maxQueue: number;
 
   constructor(private readonly o: RecorderOptions) {
-    this.batchSize = o.batchSize ?? 100;
+    this.batchSize = o.batchSize ?? 200;
     this.flushDelayMs = o.flushDelayMs ?? 50;
     this.maxQueue = o.maxQueue ?? 50_000;
   }
@@ -219,12 +219,19 @@ export class UsageRecorder {
         todo = ordered.filter((p) => !stored.has(p.row.id));
       }
       const rows: NewUsageRow[] = [];
-      for (const p of todo) {
-        const r = await chargeBalance(trx, p.row.account_id, p.due, p.row.request_id, p.row.created_at);
-        if (r.balanceAfterMicros !== undefined) balancesAfter.set(p.row.account_id, r.balanceAfterMicros);
-        rows.push({ ...p.row, charged_micros: r.appliedMicros, shortfall_micros: p.due - r.appliedMicros });
+      // One charge per account per batch (rows of an account are adjacent after the sort).
+      for (let i = 0; i < todo.length; ) {
+        const accountId = todo[i].row.account_id;
+        let j = i;
+        while (j < todo.length && todo[j].row.account_id === accountId) j++;
+        const group = todo.slice(i, j);
+        const at = new Date().toISOString();
+        const r = await chargeAccount(trx, accountId, group.map((p) => ({ requestId: p.row.request_id, dueMicros: p.due })), at);
+        if (r.balanceAfterMicros !== undefined) balancesAfter.set(accountId, r.balanceAfterMicros);
+        group.forEach((p, k) => rows.push({ ...p.row, charged_micros: r.applied[k], shortfall_micros: p.due - r.applied[k] }));
+        i = j;
       }
-      for (let i = 0; i < rows.length; i += 50) await insertUsageRows(trx, rows.slice(i, i + 50));
+      for (let i = 0; i < rows.length; i += 200) await insertUsageRows(trx, rows.slice(i, i + 200));
     });
     for (const [accountId, micros] of balancesAfter) this.o.balances.set(accountId, micros);
   }

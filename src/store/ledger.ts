@@ -57,40 +57,44 @@ export async function creditBalance(db: Db, accountId: string, micros: number, n
   });
 }
 
+export interface Charge {
+  requestId: string;
+  dueMicros: number;
+}
+
 /**
- * Take up to `dueMicros` from the balance, never below zero. Atomic without locks held across
- * statements: the full amount with `WHERE micros >= due`, else whatever is left with a
- * compare-and-set on the value just read (retried if another writer got there first).
- * Writes a `charge` ledger entry for what was taken. Run it inside the caller's transaction.
+ * Take what `charges` owe from one account's balance, never below zero, in one statement when the
+ * balance covers them all: `UPDATE … SET micros = micros − total WHERE micros >= total`. Otherwise
+ * whatever is left is taken with a compare-and-set on the value just read (retried if another
+ * writer got there first) and handed to the charges in order; the rest is their shortfall.
+ * No read-modify-write across statements, so concurrent writers (threads, processes, nodes) can
+ * never overdraw. Writes one `charge` ledger entry per charge that paid something (multi-row
+ * insert). Run it inside the caller's transaction. Returns what each charge paid, in order.
  */
-export async function chargeBalance(
-  db: Db,
-  accountId: string,
-  dueMicros: number,
-  requestId: string,
-  at: string,
-): Promise<{ appliedMicros: number; balanceAfterMicros: number | undefined }> {
-  if (dueMicros <= 0) return { appliedMicros: 0, balanceAfterMicros: undefined };
-  let applied = 0;
+export async function chargeAccount(db: Db, accountId: string, charges: Charge[], at: string): Promise<{ applied: number[]; balanceAfterMicros: number | undefined }> {
+  const total = charges.reduce((s, c) => s + Math.max(0, c.dueMicros), 0);
+  const applied = charges.map(() => 0);
+  if (total <= 0) return { applied, balanceAfterMicros: undefined };
+  let taken = 0;
   let after: number | undefined;
   const full = await db
     .updateTable('balances')
-    .set((eb) => ({ micros: eb('micros', '-', dueMicros), updated_at: at }))
+    .set((eb) => ({ micros: eb('micros', '-', total), updated_at: at }))
     .where('account_id', '=', accountId)
-    .where('micros', '>=', dueMicros)
+    .where('micros', '>=', total)
     .returning('micros')
     .executeTakeFirst();
   if (full) {
-    applied = dueMicros;
+    taken = total;
     after = Number(full.micros);
   } else {
-    for (let attempt = 0; attempt < 20; attempt++) {
+    for (let attempt = 0; attempt < 50; attempt++) {
       const current = await getBalanceMicros(db, accountId);
       if (current === undefined || current <= 0) {
         after = current;
         break;
       }
-      const take = Math.min(current, dueMicros);
+      const take = Math.min(current, total);
       const cas = await db
         .updateTable('balances')
         .set({ micros: current - take, updated_at: at })
@@ -99,19 +103,40 @@ export async function chargeBalance(
         .returning('micros')
         .executeTakeFirst();
       if (cas) {
-        applied = take;
+        taken = take;
         after = Number(cas.micros);
         break;
       }
     }
   }
-  if (applied > 0) {
-    await db
-      .insertInto('ledger')
-      .values({ id: newId('led'), account_id: accountId, created_at: at, kind: 'charge', amount_micros: -applied, balance_after_micros: after ?? 0, request_id: requestId, note: null })
-      .execute();
+  if (taken > 0) {
+    // Hand out what was taken in order; each ledger entry shows the balance after it.
+    let left = taken;
+    let running = (after ?? 0) + taken;
+    const entries = [];
+    for (let i = 0; i < charges.length; i++) {
+      const pay = Math.min(Math.max(0, charges[i].dueMicros), left);
+      if (pay <= 0) continue;
+      applied[i] = pay;
+      left -= pay;
+      running -= pay;
+      entries.push({ id: newId('led'), account_id: accountId, created_at: at, kind: 'charge' as const, amount_micros: -pay, balance_after_micros: running, request_id: charges[i].requestId, note: null });
+    }
+    for (let i = 0; i < entries.length; i += 500) await db.insertInto('ledger').values(entries.slice(i, i + 500)).execute();
   }
-  return { appliedMicros: applied, balanceAfterMicros: after };
+  return { applied, balanceAfterMicros: after };
+}
+
+/** One charge (see chargeAccount). */
+export async function chargeBalance(
+  db: Db,
+  accountId: string,
+  dueMicros: number,
+  requestId: string,
+  at: string,
+): Promise<{ appliedMicros: number; balanceAfterMicros: number | undefined }> {
+  const r = await chargeAccount(db, accountId, [{ requestId, dueMicros }], at);
+  return { appliedMicros: r.applied[0], balanceAfterMicros: r.balanceAfterMicros };
 }
 
 export interface LedgerQuery {
