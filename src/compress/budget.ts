@@ -8,8 +8,8 @@ import type { CompressOptions, Level } from './types.js';
 
 export const LEVEL_KEEP: Record<Exclude<Level, 'off'>, number> = {
   lossless: 1,
-  balanced: process.env.KEEP_B ? Number(process.env.KEEP_B) : 0.45,
-  aggressive: process.env.KEEP_A ? Number(process.env.KEEP_A) : 0.3,
+  balanced: 0.45,
+  aggressive: 0.3,
 };
 
 export interface Budget {

@@ -20,7 +20,7 @@ const TABLE_LINE = /^\s*\|.*\|\s*$/;
 const HTML_TAG = /<\/?(?:p|div|span|br|a|table|thead|tbody|tr|td|th|li|ul|ol|h[1-6]|strong|em|b|i|u|img|section|article|header|footer|nav|main|html|body|head|meta|link|script|style|pre|code|blockquote|hr|label|input|button|form|small|sup|sub)\b[^>]*>/i;
 const MD_LINE = /^\s{0,3}(?:#{1,6}\s|[-*+]\s+\S|\d{1,3}[.)]\s+\S|>\s?|(?:[-*_]\s*){3,}$)|\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\s]+\)/;
 const CODE_START =
-  /^\s*(?:def |class |import |from \S+ import |return\b|function\b|const |let |var |if\s*\(|for\s*\(|while\s*\(|elif |else\s*[:{]|try\s*[:{]|except\b|finally\s*[:{]|catch\s*\(|switch\s*\(|case .+:|public |private |protected |static |#include|#define|package |func |fn |impl |struct |enum |interface |type \w+ = |export |async |await |yield |raise |throw |@\w+|\/\/|\/\*|\*\/|\* |#!|module\.exports|require\(|\w+(?:\.\w+)*\s*=\s*[^=]|\w+(?:\.\w+)*\(.*\)\s*;?$|[}\])]+[;,)]*\s*$)/;
+  /^\s*(?:def |class |pass$|break$|continue$|import |from \S+ import |return\b|function\b|const |let |var |if\s*\(|for\s*\(|while\s*\(|elif |else\s*[:{]|try\s*[:{]|except\b|finally\s*[:{]|catch\s*\(|switch\s*\(|case .+:|public |private |protected |static |#include|#define|package |func |fn |impl |struct |enum |interface |type \w+ = |export |async |await |yield |raise |throw |@\w+|\/\/|\/\*|\*\/|\* |#!|module\.exports|require\(|\w+(?:\.\w+)*\s*=\s*[^=]|\w+(?:\.\w+)*\(.*\)\s*;?$|[}\])]+[;,)]*\s*$)/;
 const CODE_END = /(?:[{};]|\)\s*:|=>|\):?|\[|,)\s*$/;
 const INDENTED = /^(?: {4}|\t)\S/;
 /** a line of a numbered code listing ("1459:    self.WEEKS," / "  12 | int x;") */
@@ -207,7 +207,7 @@ function classify(tags: LineTag[], start: number, end: number): BlockKind {
   if (log >= 3 && log >= count * 0.5) return 'log';
   if (table >= 2 && table >= count * 0.6) return 'table';
   if (code >= 2 && code >= count * 0.4) return 'code';
-  if (count === 1 && code === 1) return 'code';
+  if (code >= 1 && code >= count * 0.5) return 'code';
   if (html > 0 && html >= count * 0.3) return 'html';
   if (md > 0) return 'markdown';
   return 'prose';

@@ -54,6 +54,6 @@ export function removeLowValueWords(sentence: string, o: WordRemovalOptions): st
   }
   // "word ," patterns of tokenised transcripts: drop a comma that now starts the sentence
   while (out.length > 0 && PUNCT_ONLY.test(out[0])) out.shift();
-  const result = out.join(' ');
+  const result = out.join(' ').replace(/\s*,\s*([.!?])/g, '$1');
   return result.length > 0 && result.length < sentence.length ? result : sentence;
 }

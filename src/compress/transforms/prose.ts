@@ -18,7 +18,6 @@ import { stem } from '../stem.js';
 /** blocks smaller than this (estimated tokens) only get word removal: little to gain, and in a
  *  short context every sentence tends to matter */
 const MIN_SELECT_TOKENS = { balanced: 150, aggressive: 60 };
-const T = (k: string, d: number): number => (process.env[k] ? Number(process.env[k]) : d);
 const WORD = /[A-Za-z][A-Za-z'-]*|\d+(?:[.,:/-]\d+)*/g;
 const K1 = 1.2;
 const B = 0.75;
@@ -119,7 +118,7 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
     s.protectedSpans = protectedSpanCount(s.unit.text);
     const position = (i === 0 ? 1 : 0) + (s.unit.order === 0 ? 0.3 : 0) + (i === n - 1 ? 0.3 : 0);
     const tiny = s.words.length <= 3 && content === 0 ? -1.5 : 0;
-    s.score = T('W_BM', 2.2) * bm25 + T('W_D', 0.5) * density + T('W_C', 0.15) * Math.min(content, 8) + T('W_P', 0.6) * Math.min(s.protectedSpans, 4) + position + tiny;
+    s.score = 2.2 * bm25 + 0.5 * density + 0.15 * Math.min(content, 8) + 0.6 * Math.min(s.protectedSpans, 4) + position + tiny;
   }
   // neighbours of strongly relevant sentences inherit part of their relevance
   const maxRel = scored.reduce((m, s) => Math.max(m, s.relevance), 0);
@@ -129,7 +128,7 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
       const next = i + 1 < n ? scored[i + 1].relevance : 0;
       const prev2 = i > 1 ? scored[i - 2].relevance : 0;
       const next2 = i + 2 < n ? scored[i + 2].relevance : 0;
-      scored[i].score += T('W_N', 0.6) * Math.max(prev, next) + T('W_N2', 0.3) * Math.max(prev2, next2);
+      scored[i].score += 0.6 * Math.max(prev, next) + 0.3 * Math.max(prev2, next2);
     }
   }
   // greedy by score, skipping near duplicates, until the budget is used
@@ -138,8 +137,8 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
   keep.fill(false);
   let used = 0;
   const keptSets: Array<Set<string>> = [];
-  const relevanceFloor = maxRel * T('REL_FLOOR', 0.6);
-  const spanMust = ctx.keep >= T('SPAN_MUST', 0.5);
+  const relevanceFloor = maxRel * 0.6;
+  const spanMust = ctx.keep >= 0.5;
   for (const i of order) {
     const s = scored[i];
     const must = (s.relevance > 0 && s.relevance >= relevanceFloor) || (s.protectedSpans > 0 && spanMust);

@@ -1,0 +1,25 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { markdown } from '../../src/compress/transforms/markdown.js';
+import type { TransformContext } from '../../src/compress/types.js';
+
+const ctx: TransformContext = { level: 'lossless', keep: 1, query: '', queryTerms: new Set(), role: 'user' };
+
+describe('markdown/HTML transform', () => {
+  test('compacts tables and drops separator rows', () => {
+    const out = markdown({ kind: 'table', text: '| Flag | Default |\n|------|---------|\n| `--retries` | 3 |' }, ctx);
+    assert.equal(out.text, 'Flag|Default\n`--retries`|3');
+  });
+
+  test('strips emphasis and rules but keeps inline code and headings', () => {
+    const out = markdown({ kind: 'markdown', text: '# Title\n\n**bold** and `**not**`\n\n---\n\n- item' }, ctx);
+    assert.equal(out.text, '# Title\n\nbold and `**not**`\n\n\n- item');
+  });
+
+  test('HTML: tags removed, links keep their target, entities decoded, scripts dropped', () => {
+    const html = '<div><p>See <a href="https://x.test/doc">the guide</a> &amp; more.</p><script>var a = 1;</script></div>';
+    const out = markdown({ kind: 'html', text: html }, ctx);
+    assert.equal(out.text, 'See the guide (https://x.test/doc) & more.');
+    assert.ok(out.omitted && out.omitted.length > 0);
+  });
+});
