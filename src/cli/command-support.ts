@@ -89,7 +89,7 @@ export async function runCommand(name: string, help: string, body: () => Promise
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value) + '\n');
+  console.log(JSON.stringify(value));
 }
 
 /** A plain text table: header row, then rows; columns padded to their widest cell. */
