@@ -273,7 +273,9 @@ function compressText(
   }
   let out = joinSegments(outBlocks, separators);
   if (tail) {
-    const gap = /\s*$/.exec(body)?.[0] ?? '';
+    let g = body.length;
+    while (g > 0 && /\s/.test(body[g - 1])) g--;
+    const gap = body.slice(g);
     const sep = gap.includes('\n\n') ? '\n\n' : gap.includes('\n') ? '\n' : gap ? ' ' : '';
     out = out === '' || /\s$/.test(out) ? out + tail : out + sep + tail;
   }

@@ -6,26 +6,42 @@
 
 import { rarity } from './rarity.js';
 
-const PATTERNS: RegExp[] = [
-  /`[^`\n]{1,200}`/g, // inline code
-  /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]+/g, // URLs
-  /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, // e-mail
-  /(?:~|\.{1,2})?\/(?:[\w.@+-]+\/)*[\w.@+-]+|\b[\w.-]+(?:\/[\w.@+-]+)+\.\w{1,8}\b|\b[A-Za-z]:\\[\w\\.-]+/g, // paths
-  /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, // ISO dates
-  /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g, // numeric dates
-  /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b/g,
-  /\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/g,
-  /\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b/g, // times
-  /(?:[$€£¥] ?)?[-+]?\d+(?:[.,/]\d+)*(?: ?(?:%|[A-Za-zµ°][A-Za-z]{0,11}\b))?/g, // numbers + unit
-  /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, // camelCase
-  /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g, // PascalCase with an inner capital
-  /\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b/g, // snake_case
-  /\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?/g, // Foo.bar
-  /\b[A-Z]{2,}[-_]?\d+\b|\b[0-9a-f]{7,40}\b/g, // error codes, hashes
-  /"[^"\n]{1,200}"|“[^”\n]{1,200}”/g, // double-quoted strings
-  /(?<![\w'])'[^'\n]{1,120}'(?![\w'])/g, // single-quoted strings
-  /\b(?:not|no|never|without|none|nor|cannot|neither)\b|\b\w+n't\b/gi, // negations
+interface SpanPattern {
+  re: RegExp;
+  /** the pattern can only match when the text holds one of these (cheap pre-filter) */
+  needs?: readonly string[];
+  digits?: true;
+}
+
+const SPAN_PATTERNS: SpanPattern[] = [
+  { re: /`[^`\n]{1,200}`/g, needs: ['`'] }, // inline code
+  { re: /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]+/g, needs: ['://'] }, // URLs
+  { re: /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, needs: ['@'] }, // e-mail
+  { re: /(?:~|\.{1,2})?\/(?:[\w.@+-]+\/)*[\w.@+-]+|\b[\w.-]+(?:\/[\w.@+-]+)+\.\w{1,8}\b|\b[A-Za-z]:\\[\w\\.-]+/g, needs: ['/', '\\'] }, // paths
+  { re: /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, digits: true }, // ISO dates
+  { re: /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g, digits: true }, // numeric dates
+  { re: /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b/g, digits: true },
+  { re: /\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/g, digits: true },
+  { re: /\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b/g, needs: [':'], digits: true }, // times
+  { re: /(?:[$€£¥] ?)?[-+]?\d+(?:[.,/]\d+)*(?: ?(?:%|[A-Za-zµ°][A-Za-z]{0,11}\b))?/g, digits: true }, // numbers + unit
+  { re: /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g }, // camelCase
+  { re: /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g }, // PascalCase with an inner capital
+  { re: /\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b/g, needs: ['_'] }, // snake_case
+  { re: /\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?/g, needs: ['.'] }, // Foo.bar
+  { re: /\b[A-Z]{2,}[-_]?\d+\b|\b[0-9a-f]{7,40}\b/g }, // error codes, hashes
+  { re: /"[^"\n]{1,200}"|“[^”\n]{1,200}”/g, needs: ['"', '“'] }, // double-quoted strings
+  { re: /(?<![\w'])'[^'\n]{1,120}'(?![\w'])/g, needs: ["'"] }, // single-quoted strings
+  { re: /\b(?:not|no|never|without|none|nor|cannot|neither)\b|\b\w+n't\b/gi }, // negations
 ];
+const PATTERNS: RegExp[] = SPAN_PATTERNS.map((p) => p.re);
+const HAS_DIGIT = /\d/;
+
+function applies(p: SpanPattern, text: string, hasDigit: boolean): boolean {
+  if (p.digits && !hasDigit) return false;
+  if (!p.needs) return true;
+  for (const n of p.needs) if (text.indexOf(n) >= 0) return true;
+  return false;
+}
 
 /** Lower-case words that word removal must never drop. */
 const NEGATIONS = new Set(['not', 'no', 'never', 'without', 'none', 'nor', 'cannot', 'neither', "n't"]);
@@ -70,7 +86,9 @@ const BARE_NUMBER = /[-+]?\d+(?:[.,/]\d+)*/g;
 export function countSpans(text: string, entities: readonly string[] = [], structured = false): Map<string, number> {
   const counts = new Map<string, number>();
   if (!text) return counts;
+  const hasDigit = HAS_DIGIT.test(text);
   for (let p = 0; p < PATTERNS.length; p++) {
+    if (!applies(SPAN_PATTERNS[p], text, hasDigit)) continue;
     // in JSON every string is quoted and escapes (\") defeat a quote-pairing regex: the JSON
     // transform keeps values by construction, so only the other kinds of span are checked there
     if (structured && QUOTED.has(p)) continue;
@@ -91,10 +109,12 @@ export function countSpans(text: string, entities: readonly string[] = [], struc
   return counts;
 }
 
-/** Does `text` hold at least one protected span (cheap test used by selection scoring)? */
+/** Number of protected spans in `text` (selection scoring; negations are not counted). */
 export function protectedSpanCount(text: string): number {
   let n = 0;
+  const hasDigit = HAS_DIGIT.test(text);
   for (let i = 0; i < PATTERNS.length - 1; i++) {
+    if (!applies(SPAN_PATTERNS[i], text, hasDigit)) continue;
     const re = PATTERNS[i];
     re.lastIndex = 0;
     const found = text.match(re);

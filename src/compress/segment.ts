@@ -23,6 +23,8 @@ const CODE_START =
   /^\s*(?:def |class |pass$|break$|continue$|import |from \S+ import |return\b|function\b|const |let |var |if\s*\(|for\s*\(|while\s*\(|elif |else\s*[:{]|try\s*[:{]|except\b|finally\s*[:{]|catch\s*\(|switch\s*\(|case .+:|public |private |protected |static |#include|#define|package |func |fn |impl |struct |enum |interface |type \w+ = |export |async |await |yield |raise |throw |@\w+|\/\/|\/\*|\*\/|\* |#!|module\.exports|require\(|\w+(?:\.\w+)*\s*=\s*[^=]|\w+(?:\.\w+)*\(.*\)\s*;?$|[}\])]+[;,)]*\s*$)/;
 const CODE_END = /(?:[{};]|\)\s*:|=>|\):?|\[|,)\s*$/;
 const INDENTED = /^(?: {4}|\t)\S/;
+/** "Passage 2 (Computational complexity):" - a capitalised word then a lower-case word: prose */
+const PROSE_START = /^[A-Z][a-z]+,? (?:\d+ )?[a-z(]/;
 /** a line of a numbered code listing ("1459:    self.WEEKS," / "  12 | int x;") */
 const NUMBERED = /^\s*\d{1,6}(?::|\s*\||\t)(?:\s|$)/;
 
@@ -35,7 +37,7 @@ function tagLine(line: string): LineTag {
   if (TABLE_LINE.test(line)) return 'table';
   if (HTML_TAG.test(line)) return 'html';
   const t = line.trimStart();
-  if (CODE_START.test(t) || (CODE_END.test(line) && /[=(){}[\];]/.test(line) && !/[.!?]["')]?\s*$/.test(line))) {
+  if (CODE_START.test(t) || (CODE_END.test(line) && /[=(){}[\];]/.test(line) && !/[.!?]["')]?\s*$/.test(line) && !PROSE_START.test(t))) {
     return 'code';
   }
   if (MD_LINE.test(line)) return 'md';
@@ -207,7 +209,7 @@ function classify(tags: LineTag[], start: number, end: number): BlockKind {
   if (log >= 3 && log >= count * 0.5) return 'log';
   if (table >= 2 && table >= count * 0.6) return 'table';
   if (code >= 2 && code >= count * 0.4) return 'code';
-  if (code >= 1 && code >= count * 0.5) return 'code';
+  if (count === 1 && code === 1) return 'code';
   if (html > 0 && html >= count * 0.3) return 'html';
   if (md > 0) return 'markdown';
   return 'prose';

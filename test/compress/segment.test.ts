@@ -42,6 +42,11 @@ describe('segment', () => {
     assert.ok(!kinds(listing).includes('markdown'));
   });
 
+  test('a titled passage of prose is not mistaken for code', () => {
+    const t = 'Passage 2 (Computational complexity theory):\nMany important complexity classes can be defined by bounding the time used.\n\nPassage 3 (Other):\nThis motivates the definition.';
+    assert.deepEqual(kinds(t), ['prose']);
+  });
+
   test('never throws on odd input', () => {
     for (const s of ['', '[', '{"a":', '```', '\uD800', '\n'.repeat(1000), '[[[[[[' + ']'.repeat(3)]) {
       const { blocks, separators } = segment(s);
