@@ -127,7 +127,8 @@ function toResolved(row: ApiKeyRow): ResolvedKey {
 export class KeyService {
   private readonly cache: KeyCache<ResolvedKey>;
   private inflight = new Map<string, Promise<ResolvedKey | null>>();
-  private touches = new Map<string, string>();
+  /** key id → last use (epoch ms), written by flushTouches */
+  private touches = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
   private channel?: RevocationChannel;
   private closed = false;
@@ -219,7 +220,7 @@ export class KeyService {
       }
       key = await pending;
     }
-    if (key) this.touches.set(key.id, nowIso());
+    if (key) this.touches.set(key.id, Date.now());
     return key;
   }
 
@@ -282,7 +283,7 @@ export class KeyService {
     const batch = this.touches;
     this.touches = new Map();
     try {
-      await table.touchKeys(this.opts.store.db, batch);
+      await table.touchKeys(this.opts.store.db, new Map([...batch].map(([id, ms]) => [id, new Date(ms).toISOString()])));
     } catch (err) {
       for (const [id, at] of batch) {
         const newer = this.touches.get(id);
@@ -312,7 +313,8 @@ export class KeyService {
   }
 
   private withPendingTouch(info: KeyInfo): KeyInfo {
-    const pending = this.touches.get(info.id);
+    const ms = this.touches.get(info.id);
+    const pending = ms === undefined ? undefined : new Date(ms).toISOString();
     if (pending && (!info.lastUsedAt || info.lastUsedAt < pending)) return { ...info, lastUsedAt: pending };
     return info;
   }
