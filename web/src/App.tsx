@@ -108,7 +108,7 @@ export function App() {
       page = <UsagePage meta={meta} />;
       break;
     case '/billing':
-      page = <BillingPage account={session.account} />;
+      page = <BillingPage account={session.account} meta={meta} />;
       break;
     case '/playground':
       page = <PlaygroundPage />;

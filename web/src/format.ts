@@ -14,6 +14,7 @@ export function compact(n: number): string {
 /** Dollars with enough precision for sub-cent fees. */
 export function usd(n: number): string {
   const abs = Math.abs(n);
+  if (abs > 0 && abs < 0.0001) return n < 0 ? '−<$0.0001' : '<$0.0001';
   const digits = abs === 0 ? 2 : abs < 0.01 ? 4 : abs < 1 ? 3 : 2;
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: digits }).format(n);
 }

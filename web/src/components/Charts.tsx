@@ -1,16 +1,32 @@
 // Plain SVG charts (no chart library): daily tokens original vs compressed as two areas, and daily
-// savings as bars. They scale with their container through the viewBox.
+// savings as bars. They measure their container and draw at 1:1 pixels, so axis text keeps its
+// size on a phone instead of shrinking with a scaled viewBox.
+import { useEffect, useRef, useState } from 'react';
 import type { DailyPoint } from '../api';
 import { compact, usd } from '../format';
 
-const W = 720;
-const H = 220;
-const PAD = { l: 48, r: 12, t: 12, b: 28 };
+const PAD = { l: 56, r: 12, t: 12, b: 28 };
 
+function useWidth(initial = 720): [React.RefObject<HTMLElement | null>, number] {
+  const ref = useRef<HTMLElement | null>(null);
+  const [w, setW] = useState(initial);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const update = () => setW(Math.max(240, Math.round(el.clientWidth)));
+    update();
+    const ro = new ResizeObserver(update);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, w];
+}
+
+/** A round axis maximum whose halves and quarters are round too. */
 function niceMax(v: number): number {
   if (v <= 0) return 1;
   const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 2, 4, 5, 8, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
 
@@ -18,16 +34,27 @@ function shortDate(d: string): string {
   return new Date(`${d}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
-function xTicks(n: number): number[] {
+/** Indices of the dates to label: evenly spaced, always the last one, never two crowded together. */
+function xTicks(n: number, width: number): number[] {
   if (n <= 1) return [0];
-  const step = Math.max(1, Math.round((n - 1) / 4));
+  const wanted = Math.max(2, Math.min(6, Math.floor(width / 110)));
+  const step = Math.max(1, Math.ceil((n - 1) / (wanted - 1)));
   const out: number[] = [];
   for (let i = 0; i < n; i += step) out.push(i);
-  if (out[out.length - 1] !== n - 1) out.push(n - 1);
+  if (out[out.length - 1] !== n - 1) {
+    if (n - 1 - out[out.length - 1] < step / 2) out.pop();
+    out.push(n - 1);
+  }
   return out;
 }
 
+function money(v: number): string {
+  return v === 0 ? '$0' : usd(v);
+}
+
 export function TokensChart({ points }: { points: DailyPoint[] }) {
+  const [ref, W] = useWidth();
+  const H = W < 500 ? 180 : 220;
   const n = points.length;
   const max = niceMax(Math.max(0, ...points.map((p) => p.originalInputTokens)));
   const iw = W - PAD.l - PAD.r;
@@ -36,10 +63,10 @@ export function TokensChart({ points }: { points: DailyPoint[] }) {
   const y = (v: number) => PAD.t + ih - (v / max) * ih;
   const line = (get: (p: DailyPoint) => number) => points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(get(p)).toFixed(1)}`).join(' ');
   const area = (get: (p: DailyPoint) => number) => `${line(get)} L${x(n - 1).toFixed(1)},${y(0)} L${x(0).toFixed(1)},${y(0)} Z`;
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  const grid = (W < 500 ? [0, 0.5, 1] : [0, 0.25, 0.5, 0.75, 1]).map((f) => f * max);
   return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Daily input tokens, original versus compressed">
+    <figure className="chart" ref={ref as React.RefObject<HTMLElement>}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label="Daily input tokens, original versus compressed">
         {grid.map((g) => (
           <g key={g}>
             <line x1={PAD.l} x2={W - PAD.r} y1={y(g)} y2={y(g)} className="grid" />
@@ -48,7 +75,7 @@ export function TokensChart({ points }: { points: DailyPoint[] }) {
             </text>
           </g>
         ))}
-        {xTicks(n).map((i) => (
+        {xTicks(n, iw).map((i) => (
           <text key={i} x={x(i)} y={H - 8} className="axis" textAnchor={i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle'}>
             {shortDate(points[i].date)}
           </text>
@@ -76,22 +103,23 @@ export function TokensChart({ points }: { points: DailyPoint[] }) {
 }
 
 export function SavingsChart({ points }: { points: DailyPoint[] }) {
+  const [ref, W] = useWidth();
+  const H = 160;
   const n = points.length;
-  const h = 160;
-  const ih = h - PAD.t - PAD.b;
+  const ih = H - PAD.t - PAD.b;
   const iw = W - PAD.l - PAD.r;
   const max = niceMax(Math.max(0, ...points.map((p) => p.savingsUsd)));
   const bw = Math.max(2, (iw / Math.max(n, 1)) * 0.7);
   const x = (i: number) => PAD.l + ((i + 0.5) * iw) / Math.max(n, 1);
   const y = (v: number) => PAD.t + ih - (v / max) * ih;
   return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${W} ${h}`} role="img" aria-label="Daily money saved">
+    <figure className="chart" ref={ref as React.RefObject<HTMLElement>}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label="Daily money saved">
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line x1={PAD.l} x2={W - PAD.r} y1={y(f * max)} y2={y(f * max)} className="grid" />
             <text x={PAD.l - 8} y={y(f * max) + 4} className="axis" textAnchor="end">
-              {f === 0 ? '$0' : usd(f * max)}
+              {money(f * max)}
             </text>
           </g>
         ))}
@@ -100,8 +128,8 @@ export function SavingsChart({ points }: { points: DailyPoint[] }) {
             <title>{`${shortDate(p.date)}: ${usd(p.savingsUsd)} saved`}</title>
           </rect>
         ))}
-        {xTicks(n).map((i) => (
-          <text key={i} x={x(i)} y={h - 8} className="axis" textAnchor="middle">
+        {xTicks(n, iw).map((i) => (
+          <text key={i} x={x(i)} y={H - 8} className="axis" textAnchor={i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle'}>
             {shortDate(points[i].date)}
           </text>
         ))}

@@ -15,8 +15,8 @@ export function AuthPage({ mode, meta, onSignedIn }: { mode: 'signin' | 'signup'
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(undefined);
-    if (mode === 'signup' && password.length < 10) {
-      setError('Use at least 10 characters for your password.');
+    if (mode === 'signup' && password.length < meta.minPasswordLength) {
+      setError(`Use at least ${meta.minPasswordLength} characters for your password.`);
       return;
     }
     setBusy(true);
@@ -45,6 +45,12 @@ export function AuthPage({ mode, meta, onSignedIn }: { mode: 'signin' | 'signup'
               ? 'This is a fresh install. The first account becomes the administrator and can grant credits and create accounts.'
               : 'Compress prompts before they reach your LLM provider and pay less for input tokens.'}
         </p>
+        {mode === 'signin' && meta.setupRequired && meta.signup === 'closed' && (
+          <div className="notice">
+            No account exists yet and sign-up is closed. Create the administrator on the server with{' '}
+            <code>opencompress accounts create --email you@example.com --password …</code>, then sign in here.
+          </div>
+        )}
         {signupClosed ? (
           <div className="notice">
             Self-service sign-up is closed on this server. Ask your administrator for an account, then{' '}
@@ -63,11 +69,11 @@ export function AuthPage({ mode, meta, onSignedIn }: { mode: 'signin' | 'signup'
                 name="password"
                 autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
                 required
-                minLength={mode === 'signup' ? 10 : undefined}
+                minLength={mode === 'signup' ? meta.minPasswordLength : undefined}
                 value={password}
                 onChange={(e) => setPassword(e.target.value)}
               />
-              {mode === 'signup' && <small className="hint">At least 10 characters.</small>}
+              {mode === 'signup' && <small className="hint">At least {meta.minPasswordLength} characters.</small>}
             </label>
             <InlineError message={error} />
             <button type="submit" className="btn btn-primary btn-block" disabled={busy || !email || !password}>

@@ -1,7 +1,7 @@
 // Billing: balance and ledger for everyone; for the admin, the accounts list, credit grants and
 // account creation (the way in when self-service sign-up is closed).
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, type Account } from '../api';
+import { api, ApiError, type Account, type Meta } from '../api';
 import { PageHeader } from '../components/Layout';
 import { StatCard } from '../components/StatCard';
 import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
@@ -10,7 +10,7 @@ import { useAsync } from '../useAsync';
 
 const KIND_LABEL: Record<string, string> = { grant: 'Credit', charge: 'Usage charge', free_credit: 'Welcome credit', adjustment: 'Adjustment' };
 
-export function BillingPage({ account }: { account: Account }) {
+export function BillingPage({ account, meta }: { account: Account; meta: Meta }) {
   const billing = useAsync(() => api.billing(), []);
   return (
     <>
@@ -33,7 +33,7 @@ export function BillingPage({ account }: { account: Account }) {
             ) : (
               <div className="card table-card">
                 <div className="table-scroll">
-                  <table className="table table-numeric" data-testid="ledger-table">
+                  <table className="table table-numeric table-cards" data-testid="ledger-table">
                     <thead>
                       <tr>
                         <th>Date</th>
@@ -45,10 +45,10 @@ export function BillingPage({ account }: { account: Account }) {
                     <tbody>
                       {billing.data.ledger.map((e) => (
                         <tr key={e.id}>
-                          <td className="nowrap">{dateTime(e.at)}</td>
-                          <td>{KIND_LABEL[e.kind] ?? e.kind}</td>
-                          <td className="hide-sm muted">{e.note ?? ''}</td>
-                          <td className={`num ${e.amountUsd >= 0 ? 'good' : ''}`}>
+                          <td className="nowrap card-head" data-label="">{dateTime(e.at)}</td>
+                          <td data-label="Entry">{KIND_LABEL[e.kind] ?? e.kind}</td>
+                          <td className="hide-sm muted" data-label="Note">{e.note ?? ''}</td>
+                          <td className={`num ${e.amountUsd >= 0 ? 'good' : ''}`} data-label="Amount">
                             {e.amountUsd >= 0 ? '+' : '−'}
                             {usd(Math.abs(e.amountUsd))}
                           </td>
@@ -62,12 +62,12 @@ export function BillingPage({ account }: { account: Account }) {
           </section>
         </>
       ) : null}
-      {account.isAdmin && <AdminPanel onChanged={billing.reload} />}
+      {account.isAdmin && <AdminPanel onChanged={billing.reload} minPasswordLength={meta.minPasswordLength} />}
     </>
   );
 }
 
-function AdminPanel({ onChanged }: { onChanged: () => void }) {
+function AdminPanel({ onChanged, minPasswordLength }: { onChanged: () => void; minPasswordLength: number }) {
   const accounts = useAsync(() => api.adminAccounts(), []);
   const [accountId, setAccountId] = useState('');
   const [amount, setAmount] = useState('10');
@@ -107,7 +107,7 @@ function AdminPanel({ onChanged }: { onChanged: () => void }) {
     e.preventDefault();
     setCreateError(undefined);
     setCreateDone(undefined);
-    if (newPassword.length < 10) return setCreateError('Use at least 10 characters for the password.');
+    if (newPassword.length < minPasswordLength) return setCreateError(`Use at least ${minPasswordLength} characters for the password.`);
     setCreating(true);
     try {
       const r = await api.adminCreateAccount(newEmail.trim(), newPassword);
@@ -182,7 +182,7 @@ function AdminPanel({ onChanged }: { onChanged: () => void }) {
       ) : accounts.data ? (
         <div className="card table-card">
           <div className="table-scroll">
-            <table className="table table-numeric" data-testid="accounts-table">
+            <table className="table table-numeric table-cards" data-testid="accounts-table">
               <thead>
                 <tr>
                   <th>Email</th>
@@ -194,10 +194,10 @@ function AdminPanel({ onChanged }: { onChanged: () => void }) {
               <tbody>
                 {accounts.data.data.map((a) => (
                   <tr key={a.id}>
-                    <td>{a.email}</td>
-                    <td>{a.isAdmin ? <span className="badge badge-admin">Admin</span> : 'User'}</td>
-                    <td className="hide-sm nowrap">{date(a.createdAt)}</td>
-                    <td className="num">{usd(a.balanceUsd)}</td>
+                    <td className="card-head" data-label="">{a.email}</td>
+                    <td data-label="Role">{a.isAdmin ? <span className="badge badge-admin">Admin</span> : 'User'}</td>
+                    <td className="hide-sm nowrap" data-label="Created">{date(a.createdAt)}</td>
+                    <td className="num" data-label="Balance">{usd(a.balanceUsd)}</td>
                   </tr>
                 ))}
               </tbody>

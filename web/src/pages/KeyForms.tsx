@@ -172,7 +172,7 @@ export function RevokeKeyDialog({ apiKey, onClose, onRevoked }: { apiKey: ApiKey
       }
     >
       <p>
-        <strong>{apiKey.name}</strong> (<code>{apiKey.prefix}…</code>) will stop working immediately. Applications using it will get 401 errors. This cannot be undone.
+        <strong>{apiKey.name}</strong> (<code>{apiKey.prefix}</code>) will stop working immediately. Applications using it will get 401 errors. This cannot be undone.
       </p>
       <InlineError message={error} />
     </Modal>

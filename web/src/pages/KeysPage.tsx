@@ -52,7 +52,7 @@ export function KeysPage({ meta }: { meta: Meta }) {
       ) : data ? (
         <div className="card table-card">
           <div className="table-scroll">
-            <table className="table" data-testid="keys-table">
+            <table className="table table-cards" data-testid="keys-table">
               <thead>
                 <tr>
                   <th>Name</th>
@@ -68,7 +68,7 @@ export function KeysPage({ meta }: { meta: Meta }) {
               <tbody>
                 {data.data.map((k) => (
                   <tr key={k.id} className={k.status === 'revoked' ? 'row-muted' : undefined} data-key-id={k.id}>
-                    <td>
+                    <td className="card-head" data-label="">
                       <div className="cell-strong">{k.name}</div>
                       {k.mode === 'byok' && (
                         <div className="cell-sub" title={k.upstreamBaseUrl ?? undefined}>
@@ -77,23 +77,23 @@ export function KeysPage({ meta }: { meta: Meta }) {
                         </div>
                       )}
                     </td>
-                    <td>
-                      <code className="key-prefix">{k.prefix}…</code>
+                    <td data-label="Key">
+                      <code className="key-prefix">{k.prefix}</code>
                     </td>
-                    <td>
+                    <td data-label="Mode">
                       <span className={`badge badge-${k.mode}`}>{k.mode === 'byok' ? 'BYOK' : 'Router'}</span>
                     </td>
-                    <td className="hide-sm nowrap">{date(k.createdAt)}</td>
-                    <td className="nowrap" title={k.lastUsedAt ?? undefined}>
+                    <td className="hide-sm nowrap" data-label="Created">{date(k.createdAt)}</td>
+                    <td className="nowrap" data-label="Last used" title={k.lastUsedAt ?? undefined}>
                       {ago(k.lastUsedAt)}
                     </td>
-                    <td className="hide-sm nowrap cell-sub">
+                    <td className="hide-sm nowrap cell-sub" data-label="Limits">
                       {limitText(k.rpm, '/min')} · {limitText(k.concurrency, 'concurrent')}
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <span className={`badge badge-${k.status}`}>{k.status === 'active' ? 'Active' : 'Revoked'}</span>
                     </td>
-                    <td className="actions">
+                    <td className="actions" data-label="">
                       {k.status === 'active' && (
                         <>
                           <button className="btn btn-ghost btn-sm" onClick={() => setEditing(k)}>

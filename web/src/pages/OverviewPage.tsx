@@ -43,11 +43,14 @@ export function OverviewPage({ meta }: { meta: Meta }) {
                 ) : undefined
               }
             >
-              <p>
-                {data.activeKeys === 0
-                  ? '1. Create an API key (bring your own provider key, or use the router). 2. Point any OpenAI client at this base URL:'
-                  : 'Point any OpenAI-compatible client at this base URL with your key, and your savings show up here:'}
-              </p>
+              {data.activeKeys === 0 ? (
+                <ol className="steps">
+                  <li>Create an API key — bring your own provider key, or use the router.</li>
+                  <li>Point any OpenAI-compatible client at this base URL and use the key in place of your provider key.</li>
+                </ol>
+              ) : (
+                <p>Point any OpenAI-compatible client at this base URL with your key, and your savings show up here.</p>
+              )}
               <div className="base-url">
                 <code>{meta.baseUrl.replace(/\/$/, '')}/v1</code>
               </div>

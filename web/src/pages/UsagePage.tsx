@@ -58,7 +58,7 @@ export function UsagePage({ meta }: { meta: Meta }) {
             <option value="">All keys</option>
             {keys.data?.data.map((k) => (
               <option key={k.id} value={k.id}>
-                {k.name} ({k.prefix}…){k.status === 'revoked' ? ' — revoked' : ''}
+                {k.name} ({k.prefix}){k.status === 'revoked' ? ' — revoked' : ''}
               </option>
             ))}
           </select>
@@ -107,7 +107,7 @@ export function UsagePage({ meta }: { meta: Meta }) {
       ) : usage.data ? (
         <div className="card table-card">
           <div className="table-scroll">
-            <table className="table table-numeric" data-testid="usage-table">
+            <table className="table table-numeric table-cards" data-testid="usage-table">
               <thead>
                 <tr>
                   <th>Time</th>
@@ -124,24 +124,26 @@ export function UsagePage({ meta }: { meta: Meta }) {
               <tbody>
                 {usage.data.data.map((r) => (
                   <tr key={r.id}>
-                    <td className="nowrap">{dateTime(r.at)}</td>
-                    <td className="nowrap">
-                      <div className="cell-strong">{r.keyName ?? '—'}</div>
-                      {r.keyPrefix && <code className="cell-sub">{r.keyPrefix}…</code>}
+                    <td className="nowrap card-head" data-label="">{dateTime(r.at)}</td>
+                    <td className="nowrap" data-label="Key">
+                      <div>
+                        <div className="cell-strong">{r.keyName ?? '—'}</div>
+                        {r.keyPrefix && <code className="cell-sub">{r.keyPrefix}</code>}
+                      </div>
                     </td>
-                    <td className="nowrap">{r.model}</td>
-                    <td className="num nowrap">
+                    <td className="nowrap" data-label="Model">{r.model}</td>
+                    <td className="num nowrap" data-label="Input tokens">
                       {int(r.originalInputTokens)} <span className="arrow">→</span> {int(r.compressedInputTokens)}
                     </td>
-                    <td className="num hide-sm">{int(r.outputTokens)}</td>
-                    <td className="num">
+                    <td className="num hide-sm" data-label="Output tokens">{int(r.outputTokens)}</td>
+                    <td className="num" data-label="Saved">
                       <span className={r.compressionRate > 0 ? 'good' : undefined}>{pct(r.compressionRate)}</span>
                     </td>
-                    <td className="num" data-testid="row-savings">
+                    <td className="num" data-label="Savings" data-testid="row-savings">
                       {usd(r.savingsUsd)}
                     </td>
-                    <td className="num hide-sm">{usd(r.chargedUsd)}</td>
-                    <td>
+                    <td className="num hide-sm" data-label="Charged">{usd(r.chargedUsd)}</td>
+                    <td data-label="Status">
                       <span className={`badge badge-status-${r.status === 'ok' ? 'ok' : 'other'}`}>{STATUS_LABEL[r.status] ?? r.status}</span>
                     </td>
                   </tr>
@@ -176,7 +178,7 @@ export function UsagePage({ meta }: { meta: Meta }) {
         ) : monthly.data ? (
           <div className="card table-card">
             <div className="table-scroll">
-              <table className="table table-numeric" data-testid="monthly-table">
+              <table className="table table-numeric table-cards" data-testid="monthly-table">
                 <thead>
                   <tr>
                     <th>Month</th>
@@ -193,15 +195,15 @@ export function UsagePage({ meta }: { meta: Meta }) {
                 <tbody>
                   {monthly.data.data.map((m) => (
                     <tr key={m.month}>
-                      <td className="nowrap">{monthLabel(m.month)}</td>
-                      <td className="num">{int(m.calls)}</td>
-                      <td className="num hide-sm">{int(m.originalInputTokens)}</td>
-                      <td className="num hide-sm">{int(m.compressedInputTokens)}</td>
-                      <td className="num">{int(m.tokensSaved)}</td>
-                      <td className="num">{pct(m.avgCompressionRate)}</td>
-                      <td className="num">{usd(m.savingsUsd)}</td>
-                      <td className="num">{usd(m.feesUsd)}</td>
-                      <td className="num hide-sm">{usd(m.chargedUsd)}</td>
+                      <td className="nowrap card-head" data-label="">{monthLabel(m.month)}</td>
+                      <td className="num" data-label="Calls">{int(m.calls)}</td>
+                      <td className="num hide-sm" data-label="Original tokens">{int(m.originalInputTokens)}</td>
+                      <td className="num hide-sm" data-label="Compressed tokens">{int(m.compressedInputTokens)}</td>
+                      <td className="num" data-label="Tokens saved">{int(m.tokensSaved)}</td>
+                      <td className="num" data-label="Avg. rate">{pct(m.avgCompressionRate)}</td>
+                      <td className="num" data-label="Savings">{usd(m.savingsUsd)}</td>
+                      <td className="num" data-label="Fees">{usd(m.feesUsd)}</td>
+                      <td className="num hide-sm" data-label="Charged">{usd(m.chargedUsd)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,0 +1,221 @@
+// The dashboard in a real browser (Debian's Chromium driven by playwright-core): sign up, create a
+// BYOK key pointing at the mock upstream, read it once, call the gateway with it through the
+// openai client, see the call in Usage with its savings, revoke it and see the next call fail with
+// 401; a second account sees none of it and cannot revoke it. Screenshots of every page at desktop
+// and phone width go to test-artifacts/dashboard-<time>/ (printed below).
+// Without /usr/bin/chromium the test fails when CI=true and is skipped (loudly) otherwise.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import OpenAI from 'openai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startMockUpstream, type MockUpstream } from '../helpers/mock-upstream.js';
+import { startDashboardServer, type DashboardServer } from './api-client.js';
+import { webDistDir } from '../../src/gateway/routes/dashboard-static.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const UPSTREAM_KEY = 'sk-upstream-BROWSER-SECRET-0123456789abcdef';
+const PASSWORD = 'a long enough password';
+const DESKTOP = { width: 1366, height: 860 };
+const PHONE = { width: 390, height: 844 };
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI === 'true') {
+  test('browser tests need Chromium', () => {
+    assert.fail(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH`);
+  });
+} else if (!haveChromium) {
+  test('browser tests (Chromium missing)', { skip: `Chromium not found at ${CHROMIUM} — apt-get install -y chromium` }, () => undefined);
+} else {
+  describe('dashboard in Chromium', { timeout: 240_000 }, () => {
+    let mock: MockUpstream;
+    let srv: DashboardServer;
+    let browser: Browser;
+    const contexts: BrowserContext[] = [];
+    const shots = resolve('test-artifacts', `dashboard-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+
+    const shot = async (page: Page, name: string) => {
+      await page.waitForFunction(() => !document.querySelector('.spinner') && document.fonts.status === 'loaded');
+      await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    };
+    const newPage = async (viewport = DESKTOP): Promise<Page> => {
+      const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' });
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(15_000);
+      return page;
+    };
+    const callGateway = (key: string) =>
+      new OpenAI({ apiKey: key, baseURL: `${srv.url}/v1`, maxRetries: 0, timeout: 10_000 }).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [
+          {
+            role: 'user',
+            content: `Inventory:\n${JSON.stringify(
+              Array.from({ length: 50 }, (_, i) => ({ sku: `SKU-${1000 + i}`, name: `item ${i}`, stock: (i * 7) % 23, warehouse: i % 3 === 0 ? 'north' : 'south' })),
+              null,
+              4,
+            )}\n\nWhich SKUs are out of stock?`,
+          },
+        ],
+      });
+
+    before(async () => {
+      if (!existsSync(join(webDistDir(), 'index.html'))) {
+        const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit' });
+        assert.equal(r.status, 0, 'building the web app failed');
+      }
+      mkdirSync(shots, { recursive: true });
+      console.log(`dashboard screenshots: ${shots}`);
+      mock = await startMockUpstream();
+      srv = await startDashboardServer({ mock });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      });
+    });
+
+    after(async () => {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser?.close().catch(() => undefined);
+      await srv?.close();
+      await mock?.close();
+    });
+
+    let secret = '';
+    let keyId = '';
+
+    test('sign up, create a BYOK key, read it once, use it, see usage, revoke it', async () => {
+      const page = await newPage();
+      await page.goto(srv.url);
+      await page.getByRole('heading', { name: 'Create the administrator account' }).waitFor();
+      await shot(page, 'desktop-01-signup');
+      await page.getByLabel('Email').fill('alice@example.com');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await page.getByText('Get started in two steps').waitFor();
+      await shot(page, 'desktop-02-overview-empty');
+
+      await page.getByRole('link', { name: 'API keys' }).click();
+      await page.getByText('No API keys yet').waitFor();
+      await shot(page, 'desktop-03-keys-empty');
+      await page.getByRole('button', { name: 'Create your first key' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Name').fill('Production backend');
+      await dialog.getByText('Bring your own key').click();
+      await dialog.locator('select[name=preset]').selectOption('custom');
+      await dialog.getByLabel('Upstream base URL').fill(mock.baseUrl);
+      await dialog.getByLabel('Upstream API key').fill(UPSTREAM_KEY);
+      await shot(page, 'desktop-04-create-key');
+      await dialog.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('heading', { name: 'Your new API key' }).waitFor();
+      secret = (await page.getByTestId('new-key').textContent())?.trim() ?? '';
+      assert.match(secret, /^sk-occ-[A-Za-z0-9]{40,}$/);
+      await shot(page, 'desktop-05-key-created');
+      await page.getByRole('button', { name: 'I have saved my key' }).click();
+      const row = page.locator('[data-testid=keys-table] tbody tr').first();
+      await row.getByText('Production backend').waitFor();
+      keyId = (await row.getAttribute('data-key-id')) ?? '';
+      assert.ok(keyId);
+      const html = await page.content();
+      assert.ok(!html.includes(secret), 'the key is shown once only');
+      assert.ok(!html.includes(UPSTREAM_KEY), 'the upstream key never reaches the page');
+      assert.ok(html.includes(`…${UPSTREAM_KEY.slice(-4)}`), 'its last 4 characters are shown');
+      await shot(page, 'desktop-06-keys');
+
+      const reply = await callGateway(secret);
+      assert.ok(reply.choices[0].message.content);
+      await srv.app.services.billing.flush();
+
+      await page.getByRole('link', { name: 'Usage' }).click();
+      const usageRow = page.locator('[data-testid=usage-table] tbody tr').first();
+      await usageRow.waitFor();
+      assert.match((await usageRow.textContent()) ?? '', /Production backend/);
+      assert.match((await usageRow.textContent()) ?? '', /gpt-4o-mini/);
+      const savings = (await usageRow.getByTestId('row-savings').textContent()) ?? '';
+      assert.match(savings, /^\$0\.\d+|^\$\d/);
+      assert.notEqual(savings, '$0.00', 'the request saved money');
+      await shot(page, 'desktop-07-usage');
+
+      await page.getByRole('link', { name: 'Overview' }).click();
+      await page.getByText('Input tokens, last 30 days').waitFor();
+      await shot(page, 'desktop-08-overview');
+
+      await page.getByRole('link', { name: 'Playground' }).click();
+      await page.getByRole('button', { name: 'Load example' }).click();
+      await page.getByRole('button', { name: 'Compress', exact: true }).click();
+      await page.getByTestId('playground-result').waitFor();
+      await shot(page, 'desktop-09-playground');
+
+      await page.getByRole('link', { name: 'Billing' }).click();
+      await page.getByRole('heading', { name: 'Grant credits' }).waitFor();
+      await page.locator('[data-testid=ledger-table]').waitFor();
+      await shot(page, 'desktop-10-billing');
+
+      await page.getByRole('link', { name: 'API keys' }).click();
+      await page.locator(`tr[data-key-id="${keyId}"]`).getByRole('button', { name: 'Revoke' }).click();
+      await page.getByRole('heading', { name: 'Revoke this key?' }).waitFor();
+      await shot(page, 'desktop-11-revoke-confirm');
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+      await page.locator(`tr[data-key-id="${keyId}"]`).getByText('Revoked').waitFor();
+      await assert.rejects(callGateway(secret), (e: unknown) => (e as { status?: number }).status === 401);
+    });
+
+    test("a second account cannot see or revoke the first account's key", async () => {
+      const page = await newPage();
+      await page.goto(`${srv.url}/signup`);
+      await page.getByLabel('Email').fill('bob@example.com');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await page.getByRole('link', { name: 'API keys' }).click();
+      await page.getByText('No API keys yet').waitFor();
+      assert.ok(!(await page.content()).includes('Production backend'));
+      // and at the API level, from bob's signed-in browser
+      const status = await page.evaluate(async (id) => {
+        const me = await (await fetch('/api/me')).json();
+        const r = await fetch(`/api/keys/${id}/revoke`, { method: 'POST', headers: { 'x-csrf-token': me.csrfToken } });
+        return r.status;
+      }, keyId);
+      assert.equal(status, 404);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in to OpenCompress' }).waitFor();
+      await shot(page, 'desktop-12-signin');
+    });
+
+    test('phone width: every page renders', async () => {
+      const page = await newPage(PHONE);
+      await page.goto(`${srv.url}/signin`);
+      await page.getByLabel('Email').fill('alice@example.com');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await shot(page, 'phone-01-signin');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('Input tokens, last 30 days').waitFor();
+      await shot(page, 'phone-02-overview');
+      for (const [n, link, ready] of [
+        ['03-keys', 'API keys', '[data-testid=keys-table]'],
+        ['04-usage', 'Usage', '[data-testid=usage-table]'],
+        ['05-billing', 'Billing', '[data-testid=ledger-table]'],
+      ] as const) {
+        await page.getByRole('link', { name: link }).click();
+        await page.locator(ready).waitFor();
+        await shot(page, `phone-${n}`);
+      }
+      await page.getByRole('link', { name: 'Playground' }).click();
+      await page.getByRole('button', { name: 'Load example' }).click();
+      await page.getByRole('button', { name: 'Compress', exact: true }).click();
+      await page.getByTestId('playground-result').waitFor();
+      await shot(page, 'phone-06-playground');
+      await page.getByRole('link', { name: 'API keys' }).click();
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByRole('dialog').waitFor();
+      await shot(page, 'phone-07-create-key');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `no horizontal page overflow at phone width (${overflow}px)`);
+    });
+  });
+}
