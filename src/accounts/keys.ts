@@ -121,7 +121,7 @@ function toResolved(row: ApiKeyRow): ResolvedKey {
   if (row.upstream_provider) k.upstreamProvider = row.upstream_provider;
   if (row.upstream_key_sealed) k.sealedUpstreamKey = row.upstream_key_sealed;
   if (row.level) k.level = row.level as Level;
-  return k;
+  return Object.freeze(k); // shared by every request that hits the cache
 }
 
 export class KeyService {
@@ -203,7 +203,10 @@ export class KeyService {
     return { id, key: raw, prefix: row.prefix, info: toKeyInfo(row) };
   }
 
-  /** The key's settings when `rawKey` is an active key, else null. Never throws for bad input. */
+  /**
+   * The key's settings when `rawKey` is an active key, else null. Never throws for bad input; DOES
+   * reject when the store is unreachable, so an outage is not reported to clients as a bad key.
+   */
   async verify(rawKey: unknown): Promise<ResolvedKey | null> {
     if (!looksLikeKey(rawKey)) return null;
     const hash = hashKey(this.pepper, rawKey);

@@ -63,16 +63,28 @@ export async function createRedisChannel(opts: RedisChannelOptions): Promise<Rev
   }
   return {
     async publish(keyId) {
+      // Bounded: a revocation must not hang on a Redis outage; other nodes still converge within the TTL.
       try {
-        await pub.publish(channel, JSON.stringify({ node, keyId }));
+        await withTimeout(pub.publish(channel, JSON.stringify({ node, keyId })), 1000, 'publishing a revocation notice timed out');
       } catch (err) {
-        report(err as Error); // other nodes still converge within the cache TTL
+        report(err as Error);
       }
     },
     async close() {
-      await Promise.allSettled([sub.quit(), pub.quit()]);
+      await withTimeout(Promise.allSettled([sub.quit(), pub.quit()]), 1000, 'quit').catch(() => undefined);
       sub.disconnect();
       pub.disconnect();
     },
   };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -253,3 +253,25 @@ describe('keys: revocation notices over Redis', () => {
     );
   });
 });
+
+describe('keys: start-up with the wrong master key', () => {
+  const t = useTestStore('sqlite');
+  test('fails at once, naming the key id the database expects (not at request time)', async () => {
+    const right = testSecrets();
+    const s = await createKeyService({ store: t.store, secrets: right });
+    await s.close();
+    await assert.rejects(createKeyService({ store: t.store, secrets: testSecrets() }), (e: Error) => e.message.includes(right.primaryKid) && /OPENCOMPRESS_MASTER_KEY/.test(e.message));
+  });
+
+  test('resolved keys are frozen (the cache shares them between requests)', async () => {
+    const s = await createKeyService({ store: t.store, secrets: testSecrets(), pepper: randomBytes(32) });
+    try {
+      const acct = await createAccount(t.store, { email: email() });
+      const k = await s.create({ accountId: acct.id, mode: 'router' });
+      const v = await s.verify(k.key);
+      assert.ok(v && Object.isFrozen(v));
+    } finally {
+      await s.close();
+    }
+  });
+});
