@@ -12,8 +12,7 @@
 import type { KeyMode, UsageStatus } from './types.js';
 import type { ModelPrice } from './prices.js';
 
-const PICO_PER_MICRO = 1_000_000n;
-const PPM = 1_000_000n;
+const PICO_PER_MICRO = 1_000_000;
 
 /** n / d rounded half-up, for n ≥ 0, d > 0 (bigint, exact). */
 export function divRoundHalfUp(n: bigint, d: bigint): bigint {
@@ -21,10 +20,31 @@ export function divRoundHalfUp(n: bigint, d: bigint): bigint {
   return (n * 2n + d) / (d * 2n);
 }
 
+/**
+ * The same on numbers: exact while 2n + d stays a safe integer (then floor(a / b) of doubles is
+ * exact, because the quotient's distance to the next integer is ≥ 1/b, larger than the rounding
+ * error); bigint beyond. Token counts × picodollar prices stay far below 2^53 in practice.
+ */
+function roundDiv(n: number, d: number): number {
+  const a = n * 2 + d;
+  if (Number.isSafeInteger(a) && Number.isSafeInteger(d * 2)) return Math.floor(a / (d * 2));
+  return Number(divRoundHalfUp(BigInt(n), BigInt(d)));
+}
+
+/** n × m for integers, exact (bigint when the product leaves the safe range). */
+function mul(n: number, m: number): number | bigint {
+  const p = n * m;
+  return Number.isSafeInteger(p) ? p : BigInt(n) * BigInt(m);
+}
+
+function picoToMicros(pico: number | bigint): number {
+  return typeof pico === 'bigint' ? Number(divRoundHalfUp(pico, BigInt(PICO_PER_MICRO))) : roundDiv(pico, PICO_PER_MICRO);
+}
+
 /** fee_rate (e.g. 0.2) as integer parts per million, rejecting rates outside [0, 1]. */
-export function feeRatePpm(feeRate: number): bigint {
+export function feeRatePpm(feeRate: number): number {
   if (!Number.isFinite(feeRate) || feeRate < 0 || feeRate > 1) throw new RangeError(`fee rate must be between 0 and 1, got ${feeRate}`);
-  return BigInt(Math.round(feeRate * 1_000_000));
+  return Math.round(feeRate * 1_000_000);
 }
 
 /** A USD amount (OpenRouter `usage.cost`, a CLI `--usd`) as integer micro-dollars, half-up. */
@@ -39,22 +59,24 @@ export function microsToUsd(micros: number): number {
   return micros / 1_000_000;
 }
 
-function tokens(n: number): bigint {
-  if (!Number.isFinite(n) || n < 0) return 0n;
-  return BigInt(Math.floor(n));
+function tokens(n: number): number {
+  if (!Number.isFinite(n) || n < 0) return 0;
+  return Math.floor(n);
 }
 
 /** Input tokens the compression removed, priced at the model's input price, in micro-dollars. */
 export function savingsMicros(originalInputTokens: number, compressedInputTokens: number, price: ModelPrice | undefined): number {
   if (!price) return 0;
   const saved = tokens(originalInputTokens) - tokens(compressedInputTokens);
-  if (saved <= 0n) return 0;
-  return Number(divRoundHalfUp(saved * BigInt(price.inputPico), PICO_PER_MICRO));
+  if (saved <= 0) return 0;
+  return picoToMicros(mul(saved, price.inputPico));
 }
 
 export function feeMicros(savings: number, feeRate: number): number {
+  const ppm = feeRatePpm(feeRate);
   if (savings <= 0) return 0;
-  return Number(divRoundHalfUp(BigInt(savings) * feeRatePpm(feeRate), PPM));
+  const p = mul(savings, ppm);
+  return typeof p === 'bigint' ? Number(divRoundHalfUp(p, 1_000_000n)) : roundDiv(p, 1_000_000);
 }
 
 /**
@@ -70,10 +92,12 @@ export function tableCostMicros(
 ): number {
   if (!price) return 0;
   const input = tokens(compressedInputTokens);
-  let cached = tokens(cachedInputTokens);
-  if (cached > input) cached = input;
-  const pico = (input - cached) * BigInt(price.inputPico) + cached * BigInt(price.cachedInputPico) + tokens(outputTokens) * BigInt(price.outputPico);
-  return Number(divRoundHalfUp(pico, PICO_PER_MICRO));
+  const cached = Math.min(tokens(cachedInputTokens), input);
+  const parts = [mul(input - cached, price.inputPico), mul(cached, price.cachedInputPico), mul(tokens(outputTokens), price.outputPico)];
+  if (parts.every((x) => typeof x === 'number') && Number.isSafeInteger((parts as number[]).reduce((a, b) => a + b, 0))) {
+    return picoToMicros((parts as number[]).reduce((a, b) => a + b, 0));
+  }
+  return picoToMicros(parts.reduce<bigint>((a, b) => a + BigInt(b), 0n));
 }
 
 export interface PricingInput {

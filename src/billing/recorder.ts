@@ -6,9 +6,8 @@
 // dropped, counted in a metric and logged — never silently. `flush()` (shutdown) writes everything.
 import type { Kysely } from 'kysely';
 import type { Database, NewUsageRow } from '../store/schema.js';
-import { newId } from '../store/ids.js';
 import { chargeAccount } from '../store/ledger.js';
-import { insertUsageRows } from '../store/usage.js';
+import { insertUsageRows, newRowId } from '../store/usage.js';
 import type { UsageEvent } from './types.js';
 import type { PriceTable } from './prices.js';
 import { priceRequest } from './fees.js';
@@ -90,7 +89,7 @@ export class UsageRecorder {
       const billedForSavings = e.status === 'ok' || (e.status === 'client_aborted' && e.usageReported);
       const int = (n: number) => (Number.isFinite(n) && n > 0 ? Math.floor(n) : 0);
       const row: NewUsageRow = {
-        id: newId('use'),
+        id: newRowId('use'),
         request_id: String(e.requestId).slice(0, 200),
         created_at: (e.at instanceof Date && !Number.isNaN(e.at.getTime()) ? e.at : new Date()).toISOString(),
         account_id: e.accountId,

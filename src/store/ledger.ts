@@ -3,7 +3,8 @@
 // below zero, on SQLite and PostgreSQL alike (conditional UPDATEs, no read-modify-write).
 import type { Kysely } from 'kysely';
 import type { Database, LedgerRow } from './schema.js';
-import { newId, nowIso } from './ids.js';
+import { nowIso } from './ids.js';
+import { newRowId } from './usage.js';
 
 type Db = Kysely<Database>;
 
@@ -29,7 +30,7 @@ export async function openBalance(db: Db, accountId: string, initialMicros: numb
     if (created && initialMicros > 0) {
       await trx
         .insertInto('ledger')
-        .values({ id: newId('led'), account_id: accountId, created_at: at, kind: 'free_credit', amount_micros: initialMicros, balance_after_micros: initialMicros, request_id: null, note })
+        .values({ id: newRowId('led'), account_id: accountId, created_at: at, kind: 'free_credit', amount_micros: initialMicros, balance_after_micros: initialMicros, request_id: null, note })
         .execute();
     }
     return created;
@@ -51,7 +52,7 @@ export async function creditBalance(db: Db, accountId: string, micros: number, n
     const after = Number(row.micros);
     await trx
       .insertInto('ledger')
-      .values({ id: newId('led'), account_id: accountId, created_at: at, kind: 'grant', amount_micros: micros, balance_after_micros: after, request_id: null, note })
+      .values({ id: newRowId('led'), account_id: accountId, created_at: at, kind: 'grant', amount_micros: micros, balance_after_micros: after, request_id: null, note })
       .execute();
     return after;
   });
@@ -120,7 +121,7 @@ export async function chargeAccount(db: Db, accountId: string, charges: Charge[]
       applied[i] = pay;
       left -= pay;
       running -= pay;
-      entries.push({ id: newId('led'), account_id: accountId, created_at: at, kind: 'charge' as const, amount_micros: -pay, balance_after_micros: running, request_id: charges[i].requestId, note: null });
+      entries.push({ id: newRowId('led'), account_id: accountId, created_at: at, kind: 'charge' as const, amount_micros: -pay, balance_after_micros: running, request_id: charges[i].requestId, note: null });
     }
     for (let i = 0; i < entries.length; i += 500) await db.insertInto('ledger').values(entries.slice(i, i + 500)).execute();
   }

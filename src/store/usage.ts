@@ -2,10 +2,21 @@
 // and /v1/usage (billing/reports.ts): filtered pages, monthly and daily aggregates. Timestamps are
 // ISO-8601 UTC text, so a month is `substr(created_at, 1, 7)` and a day `substr(created_at, 1, 10)`
 // on both SQLite and PostgreSQL.
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database, NewUsageRow, UsageRow } from './schema.js';
 
 type Db = Kysely<Database>;
+
+/**
+ * Ids for the high-volume billing rows (usage, ledger): `<prefix>_` + base36 time (sortable, same
+ * shape as ids.ts `newId`) + 20 hex characters from `randomUUID()` (80 random bits). ~20× cheaper
+ * than `newId` per row, which matters at thousands of rows per second.
+ */
+export function newRowId(prefix: string): string {
+  const u = randomUUID();
+  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(24, 32)}`;
+}
 
 export async function insertUsageRows(db: Db, rows: NewUsageRow[]): Promise<void> {
   if (rows.length === 0) return;

@@ -11,7 +11,8 @@ import {
   compressionRate,
   type PricingInput,
 } from '../../src/billing/fees.js';
-import { loadPriceTable } from '../../src/billing/prices.js';
+import { loadPriceTable, type ModelPrice } from '../../src/billing/prices.js';
+import fc from 'fast-check';
 
 const table = loadPriceTable();
 const mini = table.lookup('gpt-4o-mini')!; // $0.15 in, $0.075 cached, $0.60 out per 1M tokens
@@ -153,5 +154,28 @@ describe('priceRequest: what each mode and status pays', () => {
     assert.equal(compressionRate(10_000, 6_000), 0.4);
     assert.equal(compressionRate(0, 0), 0);
     assert.equal(compressionRate(100, 120), 0);
+  });
+});
+
+describe('exactness beyond 2^53', () => {
+  const pricey: ModelPrice = { ...mini, id: 'pricey', inputPico: 150_000_000, cachedInputPico: 75_000_000, outputPico: 600_000_000 };
+
+  test('huge token counts fall back to bigint and stay exact', () => {
+    // 10^12 tokens × $150 / 1M = $150,000,000 = 1.5 × 10^14 micro-dollars
+    assert.equal(savingsMicros(1e12, 0, pricey), 150_000_000_000_000);
+    assert.equal(tableCostMicros(pricey, 1e12, 0, 1e9), 150_000_000_000_000 + 600_000_000_000);
+  });
+
+  test('the number fast path agrees with exact bigint arithmetic', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 5_000_000 }), fc.integer({ min: 0, max: 200_000_000 }), (orig, comp, pico) => {
+        const price = { ...mini, inputPico: pico };
+        const saved = BigInt(Math.max(0, orig - comp));
+        const exact = Number(divRoundHalfUp(saved * BigInt(pico), 1_000_000n));
+        assert.equal(savingsMicros(orig, comp, price), exact);
+        assert.equal(feeMicros(exact, 0.2), Number(divRoundHalfUp(BigInt(exact) * 200_000n, 1_000_000n)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
