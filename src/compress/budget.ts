@@ -9,7 +9,7 @@ import type { CompressOptions, Level } from './types.js';
 export const LEVEL_KEEP: Record<Exclude<Level, 'off'>, number> = {
   lossless: 1,
   balanced: 0.45,
-  aggressive: 0.3,
+  aggressive: 0.2,
 };
 
 export interface Budget {

@@ -17,3 +17,25 @@ describe('code transform', () => {
     assert.equal(code(b, ctx), b);
   });
 });
+
+describe('code outline (aggressive)', () => {
+  const fn = (name: string, body: string): string =>
+    `def ${name}(x):\n    """Docstring of ${name}."""\n    total = 0\n    for i in range(x):\n        total += i * 2\n    ${body}\n    return total\n`;
+  const file = ['import os', '', ...['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'].map((n) => fn(n, `log("${n}")`)), 'MAIN = 1'].join('\n');
+
+  test('keeps every signature and the body of the function the query names', () => {
+    const out = code({ kind: 'code', text: file }, { ...ctx, query: 'what does gamma do?', queryTerms: new Set(['gamma']) });
+    for (const n of ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta']) assert.match(out.text, new RegExp(`def ${n}\\(x\\):`));
+    assert.match(out.text, /log\("gamma"\)/);
+    assert.doesNotMatch(out.text, /log\("beta"\)/);
+    assert.match(out.text, /^import os$/m);
+    assert.match(out.text, /^MAIN = 1$/m);
+    assert.ok(out.omitted && out.omitted.length > 0);
+    assert.ok(out.text.length < file.length / 2);
+  });
+
+  test('balanced keeps code whole', () => {
+    const out = code({ kind: 'code', text: file }, { ...ctx, level: 'balanced', keep: 0.45 });
+    assert.equal(out.text, file.trimEnd());
+  });
+});

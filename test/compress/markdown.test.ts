@@ -16,6 +16,11 @@ describe('markdown/HTML transform', () => {
     assert.equal(out.text, '# Title\n\nbold and `**not**`\n\n\n- item');
   });
 
+  test('identifiers with double underscores are not emphasis', () => {
+    const t = 'see /envs/marshmallow-code__marshmallow__3.13/lib and __init__ here, **really**';
+    assert.equal(markdown({ kind: 'markdown', text: t }, ctx).text, 'see /envs/marshmallow-code__marshmallow__3.13/lib and __init__ here, really');
+  });
+
   test('HTML: tags removed, links keep their target, entities decoded, scripts dropped', () => {
     const html = '<div><p>See <a href="https://x.test/doc">the guide</a> &amp; more.</p><script>var a = 1;</script></div>';
     const out = markdown({ kind: 'html', text: html }, ctx);

@@ -16,7 +16,8 @@ const ENTITY = /&(amp|lt|gt|quot|#39|apos|nbsp);/g;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 const TABLE_ROW = /^\s*\|.*\|\s*$/;
 const RULE = /^\s{0,3}(?:[-*_]\s*){3,}$/;
-const EMPHASIS = /(\*\*|__)(?=\S)([^*_\n]+?)(?<=\S)\1/g;
+// only markers at word boundaries: "marshmallow-code__marshmallow__3.13" is an identifier
+const EMPHASIS = /(?<![\w*])(\*\*|__)(?=[^\s*_])([^*_\n]+?)(?<=[^\s*_])\1(?![\w*])/g;
 
 export const markdown: Transform = (block: Block): Block => {
   const omitted: string[] = [];
@@ -48,7 +49,9 @@ export const markdown: Transform = (block: Block): Block => {
       out.push(compactRow(line));
       continue;
     }
-    out.push(outsideInlineCode(line, (s) => s.replace(EMPHASIS, (_m, mark: string, inner: string) => {
+    out.push(outsideInlineCode(line, (s) => s.replace(EMPHASIS, (m: string, mark: string, inner: string) => {
+      // "__init__" is a Python name, not bold: "__" only goes around several words
+      if (mark === '__' && !inner.includes(' ')) return m;
       omitted.push(mark);
       return inner;
     })));
