@@ -15,7 +15,7 @@ const MIN_OUTLINE_LINES = 30;
 
 const NUM_PREFIX = /^\s*\d{1,6}(?::|\s*\||\t)/;
 const DEF =
-  /^\s*(?:@\w|(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:def|class|function\*?|func|fn|pub\s+fn|impl|struct|enum|interface|trait|module|type\s+\w+\s+struct)\b|(?:public|private|protected|internal|static|final|abstract|override|async|\s)+[\w<>\[\], ]+\s+\w+\s*\([^;]*$|[\w$.]+\s*=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)|(?:get |set |async |static )*[A-Za-z_$][\w$]*\s*\([^)]*\)\s*\{\s*$)/;
+  /^\s*(?:@\w|(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:def|class|function\*?|func|fn|pub\s+fn|impl|struct|enum|interface|trait|module|type\s+\w+\s+struct)\b|(?:(?:public|private|protected|internal|static|final|abstract|override|async)\s+)+[\w<>\[\], ]+\s+\w+\s*\([^;]*$|[\w$.]+\s*=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|\w+\s*=>)|(?:get |set |async |static )*[A-Za-z_$][\w$]*\s*\([^)]*\)\s*\{\s*$)/;
 const FENCE = /^\s{0,3}(```|~~~)/;
 const NAME = /(?:def|class|function\*?|func|fn|struct|enum|interface|trait)\s+([A-Za-z_$][\w$]*)|([A-Za-z_$][\w$.]*)\s*=\s*(?:async\s+)?(?:function|\()|([A-Za-z_$][\w$]*)\s*\(/;
 const WORDS = /[A-Za-z_$][\w$]*/g;
