@@ -37,7 +37,7 @@ if (!haveChromium && process.env.CI === 'true') {
     const shots = resolve('test-artifacts', `dashboard-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
     const shot = async (page: Page, name: string) => {
-      await page.waitForFunction(() => !document.querySelector('.spinner') && document.fonts.status === 'loaded');
+      await page.waitForFunction("!document.querySelector('.spinner') && document.fonts.status === 'loaded'");
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
     };
     const newPage = async (viewport = DESKTOP): Promise<Page> => {
@@ -177,7 +177,7 @@ if (!haveChromium && process.env.CI === 'true') {
       assert.ok(!(await page.content()).includes('Production backend'));
       // and at the API level, from bob's signed-in browser
       const status = await page.evaluate(async (id) => {
-        const me = await (await fetch('/api/me')).json();
+        const me = (await (await fetch('/api/me')).json()) as { csrfToken: string };
         const r = await fetch(`/api/keys/${id}/revoke`, { method: 'POST', headers: { 'x-csrf-token': me.csrfToken } });
         return r.status;
       }, keyId);
@@ -214,7 +214,7 @@ if (!haveChromium && process.env.CI === 'true') {
       await page.getByRole('button', { name: 'Create key' }).click();
       await page.getByRole('dialog').waitFor();
       await shot(page, 'phone-07-create-key');
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
       assert.ok(overflow <= 1, `no horizontal page overflow at phone width (${overflow}px)`);
     });
   });

@@ -11,12 +11,15 @@ export function compact(n: number): string {
   return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 }
 
-/** Dollars with enough precision for sub-cent fees. */
+/** Dollars with enough precision for sub-cent fees (money is kept in micro-dollars). */
 export function usd(n: number): string {
   const abs = Math.abs(n);
-  if (abs > 0 && abs < 0.0001) return n < 0 ? '−<$0.0001' : '<$0.0001';
-  const digits = abs === 0 ? 2 : abs < 0.01 ? 4 : abs < 1 ? 3 : 2;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: digits }).format(n);
+  if (abs > 0 && abs < 0.01) {
+    const s = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 2 }).format(abs);
+    return n < 0 ? `−${s}` : s;
+  }
+  const s = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: abs < 1 && abs > 0 ? 3 : 2 }).format(abs);
+  return n < 0 ? `−${s}` : s;
 }
 
 export function pct(ratio: number): string {

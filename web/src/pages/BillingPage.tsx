@@ -50,7 +50,7 @@ export function BillingPage({ account, meta }: { account: Account; meta: Meta })
                           <td className="hide-sm muted" data-label="Note">{e.note ?? ''}</td>
                           <td className={`num ${e.amountUsd >= 0 ? 'good' : ''}`} data-label="Amount">
                             {e.amountUsd >= 0 ? '+' : '−'}
-                            {usd(Math.abs(e.amountUsd))}
+                            {usd(Math.abs(e.amountUsd)).replace('−', '')}
                           </td>
                         </tr>
                       ))}

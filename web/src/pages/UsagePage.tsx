@@ -133,7 +133,9 @@ export function UsagePage({ meta }: { meta: Meta }) {
                     </td>
                     <td className="nowrap" data-label="Model">{r.model}</td>
                     <td className="num nowrap" data-label="Input tokens">
-                      {int(r.originalInputTokens)} <span className="arrow">→</span> {int(r.compressedInputTokens)}
+                      <span>
+                        {int(r.originalInputTokens)} <span className="arrow">→</span> {int(r.compressedInputTokens)}
+                      </span>
                     </td>
                     <td className="num hide-sm" data-label="Output tokens">{int(r.outputTokens)}</td>
                     <td className="num" data-label="Saved">
