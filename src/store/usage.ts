@@ -33,13 +33,20 @@ export interface UsageFilter {
   to?: string;
 }
 
+/** A filter bound as the stored form (`toISOString()`), so text comparison is time comparison. */
+function isoBound(value: string, name: string): string {
+  const d = new Date(value);
+  if (typeof value !== 'string' || value.trim() === '' || Number.isNaN(d.getTime())) throw new RangeError(`invalid date for "${name}": ${String(value).slice(0, 40)}`);
+  return d.toISOString();
+}
+
 function filtered(db: Db, f: UsageFilter): SelectQueryBuilder<Database, 'usage', {}> {
   let q = db.selectFrom('usage').where('account_id', '=', f.accountId);
   if (f.keyId) q = q.where('key_id', '=', f.keyId);
   if (f.model) q = q.where('model', '=', f.model);
   if (f.status) q = q.where('status', '=', f.status);
-  if (f.from) q = q.where('created_at', '>=', f.from);
-  if (f.to) q = q.where('created_at', '<', f.to);
+  if (f.from) q = q.where('created_at', '>=', isoBound(f.from, 'from'));
+  if (f.to) q = q.where('created_at', '<', isoBound(f.to, 'to'));
   return q;
 }
 
