@@ -5,11 +5,12 @@ import { createAccount, listAccounts, type Account } from '../accounts/accounts.
 import { formatTable, openContext, parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
 
 const HELP = `Usage:
-  opencompress accounts create --email E [--password P] [--json]
+  opencompress accounts create --email E [--password P | --password-stdin] [--json]
   opencompress accounts list [--json]
 
-create   a new account; without --password it cannot sign in to the dashboard
+create   a new account; without a password it cannot sign in to the dashboard
          (API keys can still be created for it with \`opencompress keys create\`).
+         --password-stdin reads the password from standard input (not visible in \`ps\`).
          The first account of a fresh install is the admin.
          --json prints {"id","email","is_admin"}.
 list     every account; --json prints {"data":[{"id","email","is_admin","has_password","created_at"}]}.
@@ -38,7 +39,13 @@ async function create(argv: string[]): Promise<number> {
     parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { email: { type: 'string' }, password: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        email: { type: 'string' },
+        password: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }),
   );
   if (values.help) {
@@ -47,9 +54,11 @@ async function create(argv: string[]): Promise<number> {
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!values.email) throw new UsageError('--email is required');
+  if (values.password !== undefined && values['password-stdin']) throw new UsageError('give --password or --password-stdin, not both');
+  const password = values['password-stdin'] ? await readPasswordFromStdin() : values.password;
   const ctx = await openContext();
   try {
-    const account = await createAccount(ctx.store, { email: values.email, password: values.password });
+    const account = await createAccount(ctx.store, { email: values.email, password });
     if (values.json) printJson({ id: account.id, email: account.email, is_admin: account.isAdmin });
     else {
       console.log(`Created account ${account.id} <${account.email}>${account.isAdmin ? ' (admin: first account of this install)' : ''}`);
@@ -59,6 +68,14 @@ async function create(argv: string[]): Promise<number> {
   } finally {
     await ctx.close();
   }
+}
+
+async function readPasswordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (!text) throw new UsageError('--password-stdin: no password on standard input');
+  return text;
 }
 
 async function list(argv: string[]): Promise<number> {

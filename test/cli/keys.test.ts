@@ -3,12 +3,13 @@
 // PostgreSQL. Keys made by the CLI are verified through the library, as the gateway would.
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKeyService } from '../../src/accounts/keys.js';
+import { authenticate } from '../../src/accounts/accounts.js';
 import { createSecrets, upstreamKeyAad } from '../../src/secrets/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createTestDb, type TestDb } from '../store/test-db.js';
@@ -47,8 +48,8 @@ async function inproc(args: string[], env: Record<string, string> = {}) {
   return { code, stdout, stderr };
 }
 
-function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 });
+function cli(args: string[], env: Record<string, string | undefined> = {}, input?: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...baseEnv, ...env }, input, encoding: 'utf8', timeout: 60_000 });
   const out = { code: r.status, stdout: r.stdout, stderr: r.stderr };
   assert.ok(!out.stdout.includes(UPSTREAM_KEY) && !out.stderr.includes(UPSTREAM_KEY), `upstream key leaked by ${args.join(' ')}`);
   return out;
@@ -58,6 +59,15 @@ function oneJson(stdout: string): any {
   const lines = stdout.trim().split('\n');
   assert.equal(lines.length, 1, `exactly one JSON object expected, got:\n${stdout}`);
   return JSON.parse(lines[0]);
+}
+
+async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
+  const store = await openStore({ dataDir });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }
 
 async function withKeys<T>(fn: (keys: Awaited<ReturnType<typeof createKeyService>>, secrets: ReturnType<typeof createSecrets>) => Promise<T>): Promise<T> {
@@ -86,6 +96,9 @@ describe('CLI: accounts, keys, migrate, rotate-master-key (SQLite, embedded mast
     accountId = a.id;
     const second = oneJson((await inproc(['accounts', 'create', '--email', 'second@example.com', '--json'])).stdout);
     assert.equal(second.is_admin, false);
+    const piped = cli(['accounts', 'create', '--email', 'piped@example.com', '--password-stdin', '--json'], {}, 'from-stdin-pw\n');
+    assert.equal(piped.code, 0, piped.stderr);
+    await withStore(async (store) => assert.equal((await authenticate(store, 'piped@example.com', 'from-stdin-pw'))?.email, 'piped@example.com'));
   });
 
   test('accounts: bad input exits 2 with a clear message (never the password)', async () => {
@@ -100,7 +113,7 @@ describe('CLI: accounts, keys, migrate, rotate-master-key (SQLite, embedded mast
     assert.ok(!weak.stderr.includes('tiny7'));
     assert.equal((await inproc(['accounts', 'create', '--email', 'x@example.com', '--bogus'])).code, 2);
     const list = oneJson((await inproc(['accounts', 'list', '--json'])).stdout);
-    assert.deepEqual(list.data.map((a: { email: string }) => a.email), ['owner@example.com', 'second@example.com']);
+    assert.deepEqual(list.data.map((a: { email: string }) => a.email), ['owner@example.com', 'second@example.com', 'piped@example.com']);
   });
 
   test('keys create --mode byok --json prints {id, key, prefix}; master.key generated 0600', () => {
@@ -218,5 +231,32 @@ describe('CLI on PostgreSQL (DATABASE_URL)', () => {
     const k = oneJson(cli(['keys', 'create', '--account', a.id, '--mode', 'router', '--json'], env).stdout);
     const list = oneJson((await inproc(['keys', 'list', '--account', a.id, '--json'], env)).stdout);
     assert.deepEqual(list.data.map((x: { id: string }) => x.id), [k.id]);
+  });
+});
+
+describe('CLI: the 5-key limit across processes (one SQLite file, separate connections)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'occ-cli-race-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('7 concurrent `keys create` processes: exactly 5 succeed, the rest exit 2', async () => {
+    const env = { ...baseEnv, DATA_DIR: dir };
+    const a = oneJson(cli(['accounts', 'create', '--email', 'race@example.com', '--json'], { DATA_DIR: dir }).stdout);
+    const run = () =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'keys', 'create', '--account', a.id, '--mode', 'router', '--json'], { cwd: root, env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const results = await Promise.all(Array.from({ length: 7 }, run));
+    const ok = results.filter((r) => r.code === 0);
+    const refused = results.filter((r) => r.code === 2);
+    assert.equal(ok.length, 5, results.map((r) => r.stderr).join('\n'));
+    assert.equal(refused.length, 2);
+    for (const r of refused) assert.match(r.stderr, /at most 5 active keys/);
+    const list = oneJson(cli(['keys', 'list', '--account', a.id, '--json'], { DATA_DIR: dir }).stdout);
+    assert.equal(list.data.length, 5);
   });
 });
