@@ -5,8 +5,8 @@
 //
 // CSRF, three layers on every state-changing request (POST/PUT/PATCH/DELETE):
 //  1. SameSite=Lax: browsers do not send the cookie on cross-site POSTs at all.
-//  2. Origin check: when the browser sends `Origin` it must be this server's own origin (or
-//     PUBLIC_URL's); `Sec-Fetch-Site: cross-site` is refused. This also covers sign-up and sign-in,
+//  2. Origin check: when the browser sends `Origin` its host must be this server's own host (or
+//     it must be PUBLIC_URL's origin); `Sec-Fetch-Site: cross-site` is refused. This also covers sign-up and sign-in,
 //     which have no session yet (login CSRF). Bodies must be JSON, which a cross-site HTML form
 //     cannot send without a CORS preflight, and this server never answers preflights.
 //  3. Synchronizer token: a signed-in request must carry `x-csrf-token` equal to the session's
@@ -72,8 +72,15 @@ export function createSessionAuth(config: Pick<Config, 'publicUrl'>, sessions: S
       if (SAFE_METHODS.has(request.method)) return;
       const origin = request.headers.origin;
       if (origin !== undefined) {
-        const own = `${request.protocol}://${request.host}`;
-        if (origin !== own && origin !== publicOrigin) throw csrfRejected('cross-origin request');
+        // Compare hosts, not schemes: behind a TLS-terminating proxy the request arrives as http
+        // while the browser's Origin says https. A foreign page cannot carry this server's host.
+        let originHost: string | undefined;
+        try {
+          originHost = new URL(origin).host;
+        } catch {
+          originHost = undefined;
+        }
+        if (origin !== publicOrigin && (!originHost || originHost !== request.host)) throw csrfRejected('cross-origin request');
       } else if (request.headers['sec-fetch-site'] === 'cross-site') {
         throw csrfRejected('cross-site request');
       }

@@ -82,6 +82,9 @@ describe('dashboard API', () => {
     const loginCsrf = await new DashboardClient(srv.url).call('POST', '/api/login', { email: 'alice@example.com', password: 'x' }, { headers: { origin: 'https://evil.example' } });
     assert.equal(loginCsrf.status, 403);
     assert.equal((await alice.call('GET', '/api/keys')).body.data.length, 0, 'nothing was created');
+    // behind a TLS-terminating proxy the browser says https while the request arrives as http
+    const proxied = await alice.call('PATCH', '/api/keys/key_missing', { rpm: 1 }, { headers: { origin: srv.url.replace('http:', 'https:') } });
+    assert.equal(proxied.status, 404, 'same host, other scheme: not a CSRF rejection');
   });
 
   let aliceKey = '';
@@ -254,7 +257,7 @@ describe('dashboard API', () => {
 describe('dashboard API with SIGNUP=closed', () => {
   let srv: DashboardServer;
   before(async () => {
-    srv = await startDashboardServer({ config: { signup: 'closed' } });
+    srv = await startDashboardServer({ config: { signup: 'closed', publicUrl: 'https://dash.example.com' } });
   });
   after(async () => srv?.close());
 
@@ -269,7 +272,10 @@ describe('dashboard API with SIGNUP=closed', () => {
     const { createAccount } = await import('../../src/accounts/accounts.js');
     await createAccount(srv.app.services.store, { email: 'admin@example.com', password: 'correct horse battery staple' });
     const admin = new DashboardClient(srv.url);
-    assert.equal((await admin.login('admin@example.com')).status, 200);
+    const login = await admin.login('admin@example.com');
+    assert.equal(login.status, 200);
+    assert.match(login.headers.get('set-cookie') ?? '', /; Secure/, 'PUBLIC_URL is https: the cookie is Secure');
+    assert.equal((await admin.call('GET', '/api/meta')).body.baseUrl, 'https://dash.example.com');
     const created = await admin.call('POST', '/api/admin/accounts', { email: 'new@example.com', password: 'another good password' });
     assert.equal(created.status, 201, created.text);
     const user = new DashboardClient(srv.url);

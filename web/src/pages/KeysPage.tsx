@@ -68,7 +68,7 @@ export function KeysPage({ meta }: { meta: Meta }) {
               <tbody>
                 {data.data.map((k) => (
                   <tr key={k.id} className={k.status === 'revoked' ? 'row-muted' : undefined} data-key-id={k.id}>
-                    <td className="card-head" data-label="">
+                    <td className="card-head key-name" data-label="">
                       <div className="cell-strong">{k.name}</div>
                       {k.mode === 'byok' && (
                         <div className="cell-sub" title={k.upstreamBaseUrl ?? undefined}>
