@@ -260,3 +260,39 @@ describe('CLI: the 5-key limit across processes (one SQLite file, separate conne
     assert.equal(list.data.length, 5);
   });
 });
+
+describe('CLI: rotate-master-key with OPENCOMPRESS_MASTER_KEY', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'occ-cli-envrot-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const oldKey = Buffer.alloc(32, 1).toString('base64');
+  const newKey = Buffer.alloc(32, 2).toString('hex');
+
+  test('new key in OPENCOMPRESS_MASTER_KEY, old in OPENCOMPRESS_PREVIOUS_MASTER_KEYS; afterwards the old key is not needed', async () => {
+    const before = { DATA_DIR: dir, OPENCOMPRESS_MASTER_KEY: oldKey };
+    const a = oneJson((await inproc(['accounts', 'create', '--email', 'env@example.com', '--json'], before)).stdout);
+    const k = oneJson((await inproc(['keys', 'create', '--account', a.id, '--mode', 'byok', '--upstream-base-url', 'https://api.example.com', '--upstream-key', UPSTREAM_KEY, '--json'], before)).stdout);
+
+    const withoutOld = { DATA_DIR: dir, OPENCOMPRESS_MASTER_KEY: newKey };
+    const refused = await inproc(['rotate-master-key'], withoutOld);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /OPENCOMPRESS_PREVIOUS_MASTER_KEYS/);
+    assert.equal((await inproc(['rotate-master-key', '--new-key', newKey], withoutOld)).code, 2);
+
+    const r = await inproc(['rotate-master-key', '--json'], { ...withoutOld, OPENCOMPRESS_PREVIOUS_MASTER_KEYS: oldKey });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([oneJson(r.stdout).resealed, oneJson(r.stdout).source], [2, 'env']);
+
+    const list = oneJson((await inproc(['keys', 'list', '--account', a.id, '--json'], withoutOld)).stdout);
+    assert.equal(list.data[0].id, k.id);
+    const store = await openStore({ dataDir: dir });
+    const secrets = createSecrets({ dataDir: dir, masterKey: newKey });
+    const keys = await createKeyService({ store, secrets });
+    try {
+      const resolved = await keys.verify(k.key);
+      assert.equal(secrets.open(resolved!.sealedUpstreamKey!, upstreamKeyAad(a.id, k.id)), UPSTREAM_KEY);
+    } finally {
+      await keys.close();
+      await store.close();
+    }
+  });
+});
