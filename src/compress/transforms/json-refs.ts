@@ -1,10 +1,12 @@
-// Lossless de-duplication inside one JSON value: an object or array that is byte-identical to an
-// earlier one (in document order) and at least MIN_CHARS long is replaced by
+// Lossless de-duplication inside one JSON value: an object or array (at least MIN_CHARS long,
+// minified) or a string (at least MIN_STRING_CHARS) that is byte-identical to an earlier one in
+// document order is replaced by
 //   {"$same":"#/owner"}
 // a JSON Pointer (RFC 6901) into the decoded value, pointing at the first occurrence. GitHub-style
-// payloads repeat the same owner/organization/user objects many times. (Not "$ref": JSON Schema uses
-// that with the same pointer syntax.) Skipped when the input already has "$same" keys. Linear: subtrees are identified by
-// hash-consing (each node's identity is built from its children's ids), never re-serialized.
+// payloads repeat the same owner/organization/user objects and the same URLs under other keys.
+// (Not "$ref": JSON Schema uses that with the same pointer syntax.) Skipped when the input already
+// has "$same" keys. Linear: each subtree gets a structural hash bottom-up (never re-serialized); a
+// hash match is confirmed by comparing the two subtrees.
 import { type JNode, stringValue } from './json-syntax.js';
 
 export const REF_KEY = '$same';
@@ -14,75 +16,104 @@ const MIN_CHARS = 80;
 /** Long strings (URLs repeated under another key) are referenced too. */
 const MIN_STRING_CHARS = 60;
 
-interface Info {
-  id: number;
-  len: number;
-}
-
 interface Site {
   parent: Site | null;
-  token: string;
+  /** array index, or the raw (quoted) key of an object member */
+  token: string | number;
+}
+
+/** Per-node structural hash and minified length, computed once bottom-up. */
+interface Meta {
+  h: number;
+  len: number;
 }
 
 /** Replace repeated subtrees by references to their first occurrence. */
 export function dedupeSubtrees(root: JNode): JNode {
-  const ids = new Map<string, number>();
-  const info = new Map<JNode, Info>();
-  identify(root, ids, info);
-  const first = new Map<number, Site>();
-  return replace(root, null, '', info, first);
+  const meta = new Map<JNode, Meta>();
+  measure(root, meta);
+  const first = new Map<number, Array<{ node: JNode; site: Site }>>();
+  return replace(root, null, '', meta, first);
 }
 
-function identify(node: JNode, ids: Map<string, number>, info: Map<JNode, Info>): Info {
-  let key: string;
+function hashString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function mix(h: number, x: number): number {
+  h = Math.imul(h ^ x, 0x5bd1e995);
+  return h ^ (h >>> 15);
+}
+
+function measure(node: JNode, meta: Map<JNode, Meta>): Meta {
+  let h: number;
   let len: number;
   if (node.t === 'o' || node.t === 'a') {
-    const parts: string[] = [node.t];
+    h = node.t === 'o' ? 0x2f1 : 0x3a7;
     len = 2 + Math.max(0, node.v.length - 1);
     for (let i = 0; i < node.v.length; i++) {
-      const c = identify(node.v[i], ids, info);
+      const c = measure(node.v[i], meta);
       len += c.len;
       if (node.t === 'o') {
-        parts.push(node.k[i]);
+        h = hashString(h, node.k[i]);
         len += node.k[i].length + 1;
       }
-      parts.push(String(c.id));
+      h = mix(h, c.h);
     }
-    key = parts.join('\u0000');
   } else {
-    key = node.t + node.raw;
+    // only long strings can be referenced; other scalars just feed their parents' hashes
+    h = hashString(node.t === 's' ? 0x811c9dc5 : 0x1234567, node.raw);
     len = node.raw.length;
   }
-  let id = ids.get(key);
-  if (id === undefined) {
-    id = ids.size;
-    ids.set(key, id);
-  }
-  const r = { id, len };
-  info.set(node, r);
-  return r;
+  const m = { h: h >>> 0, len };
+  if (len >= MIN_STRING_CHARS) meta.set(node, m);
+  return m;
 }
 
-function replace(node: JNode, parent: Site | null, token: string, info: Map<JNode, Info>, first: Map<number, Site>): JNode {
+function sameNode(a: JNode, b: JNode): boolean {
+  if (a.t !== b.t) return false;
+  if (a.t === 'o' || a.t === 'a') {
+    const bb = b as typeof a;
+    if (a.v.length !== bb.v.length) return false;
+    if (a.t === 'o') {
+      const bk = (b as typeof a).k;
+      for (let i = 0; i < a.k.length; i++) if (a.k[i] !== bk[i]) return false;
+    }
+    for (let i = 0; i < a.v.length; i++) if (!sameNode(a.v[i], bb.v[i])) return false;
+    return true;
+  }
+  return a.raw === (b as typeof a).raw;
+}
+
+function replace(
+  node: JNode,
+  parent: Site | null,
+  token: string | number,
+  meta: Map<JNode, Meta>,
+  first: Map<number, Array<{ node: JNode; site: Site }>>,
+): JNode {
   if (node.t === 'n' || node.t === 'l') return node;
   const site: Site = { parent, token };
-  const me = info.get(node) as Info;
-  if (me.len >= (node.t === 's' ? MIN_STRING_CHARS : MIN_CHARS) && parent !== null) {
-    const earlier = first.get(me.id);
+  const me = meta.get(node);
+  if (me !== undefined && me.len >= (node.t === 's' ? MIN_STRING_CHARS : MIN_CHARS) && parent !== null) {
+    const bucket = first.get(me.h);
+    const earlier = bucket?.find((e) => sameNode(e.node, node));
     if (earlier) {
-      const raw = JSON.stringify(pointer(earlier));
+      const raw = JSON.stringify(pointer(earlier.site));
       // {"$same":"…"} must be clearly shorter than what it replaces
       if (RAW_REF.length + raw.length + 3 < me.len * 0.7) return { t: 'o', k: [RAW_REF], v: [{ t: 's', raw }] };
-    } else first.set(me.id, site);
+    } else if (bucket) bucket.push({ node, site });
+    else first.set(me.h, [{ node, site }]);
   }
   if (node.t !== 'o' && node.t !== 'a') return node;
   if (node.t === 'a') {
-    return { t: 'a', v: node.v.map((v, i) => replace(v, site, String(i), info, first)) };
+    return { t: 'a', v: node.v.map((v, i) => replace(v, site, i, meta, first)) };
   }
   return {
     t: 'o',
     k: node.k,
-    v: node.v.map((v, i) => replace(v, site, escapeToken(stringValue(node.k[i])), info, first)),
+    v: node.v.map((v, i) => replace(v, site, node.k[i], meta, first)),
   };
 }
 
@@ -92,7 +123,9 @@ function escapeToken(key: string): string {
 
 function pointer(site: Site): string {
   const tokens: string[] = [];
-  for (let s: Site | null = site; s !== null && s.parent !== null; s = s.parent) tokens.push(s.token);
+  for (let s: Site | null = site; s !== null && s.parent !== null; s = s.parent) {
+    tokens.push(typeof s.token === 'number' ? String(s.token) : escapeToken(stringValue(s.token)));
+  }
   return '#/' + tokens.reverse().join('/');
 }
 

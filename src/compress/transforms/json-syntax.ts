@@ -239,6 +239,7 @@ export function minifyText(s: string): string {
 
 /** Serialize a node minified, with its raw scalar text. */
 export function serialize(node: JNode): string {
+  if (node.t !== 'a' && node.t !== 'o') return node.raw;
   const out: string[] = [];
   write(node, out);
   return out.join('');

@@ -6,10 +6,14 @@
 /** Whole timestamps, matched as one variable slot so a folded line still shows them whole. */
 const TIMESTAMP =
   /\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|\d{4}\/\d{2}\/\d{2}[ T]\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?|(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2},? (?:\d{4} )?\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?: \d{4})?|\d{1,2}\/(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/\d{4}:\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?|\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+|\d{6} \d{6}|\d{1,2}\.\d{1,2} \d{2}:\d{2}:\d{2}/y;
-/** A run of characters that holds a digit, between delimiters. */
-const VARIABLE_CHARS = /[^\s\[\](){}<>,;"'=|]*\d[^\s\[\](){}<>,;"'=|]*/y;
-const UUID_OR_HEX = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|0x[0-9a-fA-F]+|[0-9a-fA-F]{16,}/y;
-const DELIM = /[\s\[\](){}<>,;"'=|]/;
+/** Characters that end a word: a word holding a digit is one variable slot. */
+const DELIMS = ' \t\r\n[](){}<>,;"\'=|';
+const IS_DELIM = new Uint8Array(128);
+for (let k = 0; k < DELIMS.length; k++) IS_DELIM[DELIMS.charCodeAt(k)] = 1;
+
+function isDelim(c: number): boolean {
+  return c < 128 && IS_DELIM[c] === 1;
+}
 
 /** Error-tier level markers and words: such a line is always kept verbatim. */
 const ERROR_LEVEL = /\b(?:ERROR|ERR|FATAL|CRIT|CRITICAL|ALERT|EMERG|EMERGENCY|SEVERE|PANIC|FAILURE|FAILED|FAIL)\b/;
@@ -51,7 +55,8 @@ export interface LineShape {
   values: string[];
 }
 
-/** Split a line into its template and the values of its variable slots. */
+/** Split a line into its template and the values of its variable slots: whole timestamps, and
+ *  every word (run of characters between delimiters) that holds a digit. Linear in the line. */
 export function lineShape(line: string): LineShape {
   const values: string[] = [];
   let template = '';
@@ -59,31 +64,31 @@ export function lineShape(line: string): LineShape {
   let i = 0;
   const n = line.length;
   while (i < n) {
-    // a slot may only start at the line start or right after a delimiter
-    if (i > 0 && !DELIM.test(line[i - 1])) {
-      i++;
-      continue;
-    }
-    let end = -1;
+    // at a word start: skip delimiters
+    while (i < n && isDelim(line.charCodeAt(i))) i++;
+    if (i >= n) break;
     const c = line.charCodeAt(i);
-    if (c >= 48 && c <= 57 || (c >= 65 && c <= 90) || (c >= 97 && c <= 102)) {
+    let end = -1;
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
       TIMESTAMP.lastIndex = i;
       if (TIMESTAMP.test(line)) end = TIMESTAMP.lastIndex;
-      if (end < 0) {
-        UUID_OR_HEX.lastIndex = i;
-        if (UUID_OR_HEX.test(line)) end = UUID_OR_HEX.lastIndex;
-      }
     }
-    if (end < 0) {
-      VARIABLE_CHARS.lastIndex = i;
-      if (VARIABLE_CHARS.test(line) && VARIABLE_CHARS.lastIndex > i) end = VARIABLE_CHARS.lastIndex;
+    // the word: up to the next delimiter
+    let w = i;
+    let digit = false;
+    while (w < n) {
+      const d = line.charCodeAt(w);
+      if (isDelim(d)) break;
+      if (d >= 48 && d <= 57) digit = true;
+      w++;
     }
+    if (end < 0 && digit) end = w;
     if (end > i) {
       template += line.slice(constStart, i) + '\u0001';
       values.push(line.slice(i, end));
       constStart = end;
       i = end;
-    } else i++;
+    } else i = w;
   }
   template += line.slice(constStart);
   return { template, values };

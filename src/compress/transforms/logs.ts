@@ -46,6 +46,8 @@ interface Entry {
   dropped: number;
   /** later lines of the same template folded into this one (lossy, warnings), with their values */
   folded?: LineShape[];
+  /** the line's template and values, computed on first use */
+  shape?: LineShape;
 }
 
 interface LogOut {
@@ -71,11 +73,11 @@ function compressLog(text: string, ctx: TransformContext): LogOut {
   const omitted: string[] = [];
   let entries: Entry[];
   if (ctx.level !== 'lossless' && ctx.keep < 1) {
-    entries = select(lines, severity, shapeOf, ctx, omitted);
+    entries = select(lines, severity, shapes, shapeOf, ctx, omitted);
   } else {
     entries = lines.map((t, i) => ({ text: t, important: severity[i] > 0, error: severity[i] > 0, dropped: 0 }));
   }
-  return { text: render(entries, (e) => lineShape(e.text)), omitted };
+  return { text: render(entries, (e) => (e.shape ??= lineShape(e.text))), omitted };
 }
 
 const INNER_SPACES = /(\S)[ \t]{2,}(?=\S)/g;
@@ -99,6 +101,7 @@ function trimEnd(s: string): string {
 function select(
   lines: string[],
   severity: Severity[],
+  shapes: (LineShape | null)[],
   shapeOf: (i: number) => LineShape,
   ctx: TransformContext,
   omitted: string[],
@@ -183,6 +186,8 @@ function select(
       error: severity[i] > 0 || queried[i] === 1,
       dropped: droppedAt.get(i) ?? 0,
     };
+    const shape = shapes[i];
+    if (shape) entry.shape = shape;
     const run = foldInto.get(i);
     if (run && run.length > 1) entry.folded = run;
     out.push(entry);
