@@ -31,7 +31,16 @@ export async function openKeysContext(env: NodeJS.ProcessEnv = process.env): Pro
   const secrets = createSecrets(config);
   const store = await openStore(config);
   try {
-    const keys = await createKeyService({ store, secrets, redisUrl: config.redisUrl, allowPrivateUpstreams: config.allowPrivateUpstreams });
+    const base = { store, secrets, allowPrivateUpstreams: config.allowPrivateUpstreams };
+    let keys: KeyService;
+    try {
+      keys = await createKeyService({ ...base, redisUrl: config.redisUrl });
+    } catch (err) {
+      if (!config.redisUrl || !/revocation notices/.test((err as Error).message)) throw err;
+      // A revocation must still go through when Redis is down: gateways follow within the 1 s cache TTL.
+      console.error(`opencompress: warning: ${(err as Error).message}; continuing without Redis (gateways notice changes within 1 s)`);
+      keys = await createKeyService(base);
+    }
     return {
       config,
       store,
