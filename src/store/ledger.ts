@@ -69,8 +69,9 @@ export interface Charge {
  * whatever is left is taken with a compare-and-set on the value just read (retried if another
  * writer got there first) and handed to the charges in order; the rest is their shortfall.
  * No read-modify-write across statements, so concurrent writers (threads, processes, nodes) can
- * never overdraw. Writes one `charge` ledger entry per charge that paid something (multi-row
- * insert). Run it inside the caller's transaction. Returns what each charge paid, in order.
+ * never overdraw. Writes one `charge` ledger entry for what was taken (its request id when a
+ * single request paid, else a note "N requests"). Run it inside the caller's transaction.
+ * Returns what each charge paid, in order.
  */
 export async function chargeAccount(db: Db, accountId: string, charges: Charge[], at: string): Promise<{ applied: number[]; balanceAfterMicros: number | undefined }> {
   const total = charges.reduce((s, c) => s + Math.max(0, c.dueMicros), 0);
@@ -111,19 +112,32 @@ export async function chargeAccount(db: Db, accountId: string, charges: Charge[]
     }
   }
   if (taken > 0) {
-    // Hand out what was taken in order; each ledger entry shows the balance after it.
+    // Hand out what was taken in order; the rest of each charge is its shortfall.
     let left = taken;
-    let running = (after ?? 0) + taken;
-    const entries = [];
-    for (let i = 0; i < charges.length; i++) {
+    let paying = 0;
+    let lastPaid = '';
+    for (let i = 0; i < charges.length && left > 0; i++) {
       const pay = Math.min(Math.max(0, charges[i].dueMicros), left);
       if (pay <= 0) continue;
       applied[i] = pay;
       left -= pay;
-      running -= pay;
-      entries.push({ id: newRowId('led'), account_id: accountId, created_at: at, kind: 'charge' as const, amount_micros: -pay, balance_after_micros: running, request_id: charges[i].requestId, note: null });
+      paying++;
+      lastPaid = charges[i].requestId;
     }
-    for (let i = 0; i < entries.length; i += 500) await db.insertInto('ledger').values(entries.slice(i, i + 500)).execute();
+    // One ledger entry per account per batch (the usage rows itemise each request).
+    await db
+      .insertInto('ledger')
+      .values({
+        id: newRowId('led'),
+        account_id: accountId,
+        created_at: at,
+        kind: 'charge',
+        amount_micros: -taken,
+        balance_after_micros: after ?? 0,
+        request_id: paying === 1 ? lastPaid : null,
+        note: paying === 1 ? null : `${paying} requests`,
+      })
+      .execute();
   }
   return { applied, balanceAfterMicros: after };
 }
