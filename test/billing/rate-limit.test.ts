@@ -106,3 +106,25 @@ describe('Redis-shared limiter (two instances, two connections)', () => {
     assert.ok((await b.acquire(ckey)).ok);
   });
 });
+
+describe('Redis unreachable', () => {
+  test('limits fall back to this process instead of refusing traffic', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    dead.on('error', () => {});
+    dead.connect().catch(() => {});
+    try {
+      const rl = new KeyRateLimiter({ redis: dead, prefix: 'oc-dead' });
+      const key = { id: 'k', rpm: 2, concurrency: 1 };
+      const a = await rl.acquire(key);
+      assert.ok(a.ok);
+      const busy = await rl.acquire(key);
+      assert.equal(busy.ok, false, 'concurrency still enforced locally');
+      a.release();
+      assert.ok((await rl.acquire(key)).ok);
+      const over = await rl.acquire({ ...key, concurrency: 0 });
+      assert.equal(over.ok, false, 'rpm still enforced locally');
+    } finally {
+      dead.disconnect();
+    }
+  });
+});
