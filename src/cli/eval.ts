@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { compressMessages } from '../compress/index.js';
 import type { CompressOptions, Level } from '../compress/types.js';
-import { CaseFormatError, formatReport, loadCases, runEval, type CaseResult } from '../eval/index.js';
+import { CaseFormatError, CLOCKS, formatReport, loadCases, runEval, type CaseResult, type Clock } from '../eval/index.js';
 
 const LEVELS: readonly Level[] = ['off', 'lossless', 'balanced', 'aggressive'];
 
@@ -22,6 +22,8 @@ Options:
   --kind K             only cases of these kinds (comma-separated)
   --runs N             timed runs per case, median reported (default 3)
   --no-causal          skip the causal-stability check (one compression per message)
+  --clock cpu|wall     time compressMessages by process CPU time (default: robust on a
+                       busy machine) or by elapsed wall-clock time
   --json               print exactly one JSON object (the eval README's shape)
   --verbose            one line per case on stderr
   -h, --help           show this help`;
@@ -39,6 +41,7 @@ function parse(argv: string[]) {
       kind: { type: 'string', multiple: true },
       runs: { type: 'string' },
       'no-causal': { type: 'boolean' },
+      clock: { type: 'string' },
       json: { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
@@ -58,6 +61,8 @@ function parse(argv: string[]) {
   }
   const runs = values.runs === undefined ? 3 : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer (got "${values.runs}")`);
+  const clock = (values.clock ?? 'cpu') as Clock;
+  if (!CLOCKS.includes(clock)) throw new UsageError(`--clock must be cpu or wall (got "${values.clock}")`);
   const kinds = (values.kind ?? []).flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
   return {
     help: false as const,
@@ -66,6 +71,7 @@ function parse(argv: string[]) {
     targetRatio,
     kinds,
     runs,
+    clock,
     causal: !values['no-causal'],
     json: values.json ?? false,
     verbose: values.verbose ?? false,
@@ -128,6 +134,7 @@ export async function run(argv: string[]): Promise<number> {
     options,
     runs: args.runs,
     skipCausal: !args.causal,
+    clock: args.clock,
     onCase: (r) => {
       if (r.absentAnswers.length || r.absentMustKeep.length) absent++;
       if (args.verbose) console.error(caseLine(r));

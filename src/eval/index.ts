@@ -2,11 +2,13 @@
 // `opencompress eval` (src/cli/eval.ts) is its command-line face; tests call it directly.
 import type { CompressOptions } from '../compress/types.js';
 import type { EvalCase } from './cases.js';
+import type { Clock } from './clock.js';
 import { runCase, type CaseResult, type Compressor } from './run-case.js';
 import { buildReport, type EvalReport } from './summary.js';
 
 export { loadCases, parseCases, CaseFormatError, type EvalCase } from './cases.js';
 export { formatReport } from './report-table.js';
+export { CLOCKS, type Clock } from './clock.js';
 export type { CaseResult, Compressor } from './run-case.js';
 export type { EvalReport, Aggregate, Failure } from './summary.js';
 
@@ -15,6 +17,7 @@ export interface EvalOptions {
   options: CompressOptions;
   runs?: number;
   skipCausal?: boolean;
+  clock?: Clock;
   /** called after each case (progress, verbose output) */
   onCase?: (result: CaseResult) => void;
 }

@@ -1,11 +1,11 @@
 // Measures one eval case: tokens before/after, retention of answers and must-keep strings, JSON
 // validity, determinism (every run gives the same bytes), causal stability (compressing
 // messages[0..k] gives the first k messages of the full compression, for every k) and the time of
-// `compressMessages` alone (median of warm runs). The compressor is passed in so the harness can be
-// pointed at any engine build with the same signature.
-import { performance } from 'node:perf_hooks';
+// `compressMessages` alone (median of warm runs, CPU or wall clock). The compressor is passed in so
+// the harness can be pointed at any engine build with the same signature.
 import type { ChatMessage, CompressOptions, CompressResult } from '../compress/types.js';
 import type { EvalCase } from './cases.js';
+import { timed, type Clock } from './clock.js';
 import { jsonStillValid, jsonTextPositions } from './json-validity.js';
 import { allTexts } from './message-text.js';
 import { haystack, missing } from './retention.js';
@@ -20,6 +20,8 @@ export interface CaseOptions {
   runs?: number;
   /** skip the causal check (it costs one compression per message) */
   skipCausal?: boolean;
+  /** how compressMessages is timed (default 'cpu', see clock.ts) */
+  clock?: Clock;
 }
 
 export interface CaseResult {
@@ -90,9 +92,8 @@ export function runCase(c: EvalCase, opts: CaseOptions): CaseResult {
     const times: number[] = [];
     deterministic = true;
     for (let r = 0; r < runs; r++) {
-      const t0 = performance.now();
-      const again = opts.compress(c.messages, opts.options);
-      times.push(performance.now() - t0);
+      const { value: again, ms: t } = timed(opts.clock ?? 'cpu', () => opts.compress(c.messages, opts.options));
+      times.push(t);
       if (JSON.stringify(again.messages) !== reference) deterministic = false;
     }
     ms = median(times);

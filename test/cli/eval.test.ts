@@ -104,7 +104,7 @@ describe('opencompress eval (end to end)', () => {
   });
 
   test('the table has a row per kind and an overall row; --kind filters', () => {
-    const r = runCli(['eval', '--data', dir, '--level', 'lossless', '--kind', 'qa,brand_new_kind', '--runs', '1']);
+    const r = runCli(['eval', '--data', dir, '--level', 'lossless', '--kind', 'qa,brand_new_kind', '--runs', '1', '--clock', 'wall']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /level lossless, 2 cases/);
     assert.match(r.stdout, /^qa\s+1\s/m);
@@ -131,6 +131,9 @@ describe('opencompress eval (end to end)', () => {
     const badLevel = runCli(['eval', '--data', dir, '--level', 'extreme']);
     assert.equal(badLevel.code, 2);
     assert.match(badLevel.stderr, /--level must be one of/);
+    const badClock = runCli(['eval', '--data', dir, '--clock', 'sundial']);
+    assert.equal(badClock.code, 2);
+    assert.match(badClock.stderr, /--clock must be cpu or wall/);
     const badRatio = runCli(['eval', '--data', dir, '--target-ratio', '2']);
     assert.equal(badRatio.code, 2);
     assert.match(badRatio.stderr, /--target-ratio/);
