@@ -157,6 +157,13 @@ describe('json transform, lossy levels', () => {
     assert.deepEqual(decodeJsonTable(run(text).text), JSON.parse(text));
   });
 
+  test('balanced samples only huge arrays; aggressive also medium ones', () => {
+    const text = pretty(events(12));
+    assert.deepEqual(decodeJsonTable(json({ kind: 'json', text }, ctx('balanced', 0.3)).text), JSON.parse(text));
+    const out = decodeJsonTable(json({ kind: 'json', text }, ctx('aggressive', 0.3)).text) as Array<Record<string, unknown>>;
+    assert.ok(out.some((x) => '$omitted' in x));
+  });
+
   test('small arrays are not sampled', () => {
     const text = pretty(events(6));
     assert.deepEqual(decodeJsonTable(json({ kind: 'json', text }, ctx('aggressive', 0.3)).text), JSON.parse(text));

@@ -1,5 +1,5 @@
-// Lossy sampling of huge JSON arrays (balanced/aggressive levels). A long array keeps about `keep` of
-// its items: always the first and the last, every error-like item (error/exception fields, failed
+// Lossy sampling of huge JSON arrays (balanced/aggressive levels). An array of at least 16 items and
+// 2000 chars (balanced; 8 and 600 at aggressive) keeps about `keep` of its items, at least 6: always the first and the last, every error-like item (error/exception fields, failed
 // statuses, 4xx/5xx codes), every item that mentions a rare query term, numeric outliers, then evenly
 // spaced items up to the budget. Each gap becomes one note item `{"$omitted":N}` (N items left out
 // there), so the result is still valid JSON and says what is missing. Keys, ids and the kept items
@@ -7,10 +7,18 @@
 import { type JArray, type JNode, serialize } from './json-syntax.js';
 import { OMITTED_KEY } from './json-table.js';
 
-/** Arrays shorter than this are never sampled. */
-const MIN_ITEMS = 8;
-/** ... nor arrays whose minified text is shorter than this. */
-const MIN_CHARS = 600;
+/** Only "huge" arrays are sampled: at least this many items and this many minified chars
+ *  (balanced asks for more than aggressive). */
+export interface SampleLimits {
+  minItems: number;
+  minChars: number;
+}
+export const BALANCED_LIMITS: SampleLimits = { minItems: 16, minChars: 2000 };
+export const AGGRESSIVE_LIMITS: SampleLimits = { minItems: 8, minChars: 600 };
+/** A sampled array keeps at least this many items. */
+const MIN_KEPT = 6;
+/** Numeric fields with fewer values than this are not checked for outliers. */
+const MIN_OUTLIER_VALUES = 8;
 /** A query term marks items only if it occurs in at most this share of them. */
 const RARE_TERM_SHARE = 0.3;
 
@@ -26,28 +34,34 @@ export interface SampleResult {
 }
 
 /** Sample every large array in the value (outer arrays first; only kept items are visited). */
-export function sampleArrays(root: JNode, keep: number, queryTerms: ReadonlySet<string>): SampleResult {
+export function sampleArrays(root: JNode, keep: number, queryTerms: ReadonlySet<string>, limits: SampleLimits): SampleResult {
   const omitted: string[] = [];
-  const node = visit(root, keep, queryTerms, omitted);
+  const node = visit(root, { keep, terms: queryTerms, limits, omitted });
   return { node, omitted };
 }
 
-function visit(node: JNode, keep: number, terms: ReadonlySet<string>, omitted: string[]): JNode {
-  if (node.t === 'o') {
-    return { t: 'o', k: node.k, v: node.v.map((v) => visit(v, keep, terms, omitted)) };
-  }
-  if (node.t !== 'a') return node;
-  const sampled = node.v.length >= MIN_ITEMS ? sampleOne(node, keep, terms, omitted) : node;
-  return { t: 'a', v: sampled.v.map((v) => visit(v, keep, terms, omitted)) };
+interface Job {
+  keep: number;
+  terms: ReadonlySet<string>;
+  limits: SampleLimits;
+  omitted: string[];
 }
 
-function sampleOne(arr: JArray, keep: number, terms: ReadonlySet<string>, omitted: string[]): JArray {
+function visit(node: JNode, job: Job): JNode {
+  if (node.t === 'o') return { t: 'o', k: node.k, v: node.v.map((v) => visit(v, job)) };
+  if (node.t !== 'a') return node;
+  const sampled = node.v.length >= job.limits.minItems ? sampleOne(node, job) : node;
+  return { t: 'a', v: sampled.v.map((v) => visit(v, job)) };
+}
+
+function sampleOne(arr: JArray, job: Job): JArray {
+  const { keep, terms, omitted } = job;
   const n = arr.v.length;
   const texts = arr.v.map(serialize);
   let total = 2 + n - 1;
   for (const t of texts) total += t.length;
-  if (total < MIN_CHARS) return arr;
-  const budget = Math.max(2, Math.ceil(n * Math.max(0, Math.min(1, keep))));
+  if (total < job.limits.minChars) return arr;
+  const budget = Math.max(MIN_KEPT, Math.ceil(n * Math.max(0, Math.min(1, keep))));
   if (budget >= n) return arr;
 
   const kept = new Uint8Array(n);
@@ -129,7 +143,7 @@ function markOutliers(arr: JArray, kept: Uint8Array): void {
         idx.push(i);
       }
     }
-    if (vals.length < MIN_ITEMS) continue;
+    if (vals.length < MIN_OUTLIER_VALUES) continue;
     let mean = 0;
     for (const x of vals) mean += x;
     mean /= vals.length;

@@ -5,7 +5,7 @@
 import type { Block, Transform, TransformContext } from '../types.js';
 import { type JNode, type ParseResult, minifyText, parseJson, serialize } from './json-syntax.js';
 import { pruneFields } from './json-prune.js';
-import { sampleArrays } from './json-sample.js';
+import { AGGRESSIVE_LIMITS, BALANCED_LIMITS, sampleArrays } from './json-sample.js';
 import { REF_KEY, dedupeSubtrees } from './json-refs.js';
 import { OMITTED_KEY, TABLE_KEY, encodeTables, markerKeysIn } from './json-table.js';
 
@@ -72,7 +72,8 @@ function encode(input: JNode, ctx: TransformContext | null): JsonOut {
   if (used.has(TABLE_KEY) || used.has(OMITTED_KEY)) return { text: serialize(root), omitted: [] };
   let omitted: string[] = [];
   if (ctx !== null && ctx.level !== 'lossless' && ctx.keep < 1) {
-    const s = sampleArrays(root, ctx.keep, ctx.queryTerms);
+    const limits = ctx.level === 'aggressive' ? AGGRESSIVE_LIMITS : BALANCED_LIMITS;
+    const s = sampleArrays(root, ctx.keep, ctx.queryTerms, limits);
     const p = pruneFields(s.node, { templates: true, empties: ctx.level === 'aggressive' });
     root = p.node;
     omitted = [...s.omitted, ...p.omitted];
