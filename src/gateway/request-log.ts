@@ -34,6 +34,18 @@ declare module 'fastify' {
 
 export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics): { inflight: () => number } {
   let inflight = 0;
+  // Labelled metric children by (route, status, mode): prom-client hashes the label object on
+  // every inc/observe otherwise. Bounded: routes are registered routes, statuses and modes few.
+  const children = new Map<string, { requests: { inc(): void }; duration: { observe(v: number): void } }>();
+  const series = (route: string, status: number, mode: string) => {
+    const k = `${route}|${status}|${mode}`;
+    let c = children.get(k);
+    if (!c) {
+      c = { requests: metrics.requests.labels({ route, status: String(status), mode }), duration: metrics.duration.labels({ route }) };
+      if (children.size < 1000) children.set(k, c);
+    }
+    return c;
+  };
   app.decorateRequest('oc', null as unknown as RequestFacts);
   app.decorateRequest('ocStart', 0n);
   app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
@@ -48,8 +60,9 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
       const route = request.routeOptions?.url ?? 'unmatched';
       const status = reply.raw.writableFinished ? reply.raw.statusCode : 499;
       const oc = request.oc;
-      metrics.requests.inc({ route, status: String(status), mode: oc.mode ?? 'none' });
-      metrics.duration.observe({ route }, seconds);
+      const s = series(route, status, oc.mode ?? 'none');
+      s.requests.inc();
+      s.duration.observe(seconds);
       if (oc.upstreamMs !== undefined && status < 400) metrics.overhead.observe(Math.max(0, seconds - oc.upstreamMs / 1000));
       request.log.info(
         {

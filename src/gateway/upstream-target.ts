@@ -18,9 +18,20 @@ function header(headers: FastifyRequest['headers'], name: string): string | unde
   return s ? s.trim() : undefined;
 }
 
+// Validated base URLs by their text: the check and the parse run once per distinct URL, not per
+// request. Bounded; the oldest entry goes first.
+const validated = new Map<string, URL>();
+const MAX_CACHED_URLS = 1000;
+
 function safeUrl(raw: string, allowPrivate: boolean): URL {
+  const cacheKey = (allowPrivate ? '1' : '0') + raw;
+  const hit = validated.get(cacheKey);
+  if (hit) return hit;
   try {
-    return assertSafeUpstreamUrl(raw, allowPrivate);
+    const url = assertSafeUpstreamUrl(raw, allowPrivate);
+    if (validated.size >= MAX_CACHED_URLS) validated.delete(validated.keys().next().value as string);
+    validated.set(cacheKey, url);
+    return url;
   } catch (err) {
     if (err instanceof UpstreamNotAllowedError) throw upstreamNotAllowed(err.message);
     throw err;

@@ -8,6 +8,7 @@ import { Agent, buildConnector, errors as undiciErrors, type Dispatcher } from '
 import type { Socket } from 'node:net';
 import { checkConnectedSocket, guardedLookup, UpstreamNotAllowedError } from './ssrf.js';
 import type { ProviderProfile } from './providers/types.js';
+import type { UpstreamSignal } from './abort.js';
 
 export interface UpstreamClientOptions {
   connectTimeoutMs: number;
@@ -91,6 +92,15 @@ function guardedConnector(timeout: number): buildConnector.connector {
   };
 }
 
+/** 'https://h:1/a/b?q' → origin 'https://h:1', path '/a/b?q' (profiles build URLs from a parsed base). */
+function splitUrl(url: string): { origin: string; path: string } {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  if (slash < 0) return { origin: url, path: '/' };
+  const q = url.indexOf('?');
+  if (q >= 0 && q < slash) return { origin: url.slice(0, q), path: '/' + url.slice(q) };
+  return { origin: url.slice(0, slash), path: url.slice(slash) };
+}
+
 export interface UpstreamResponse {
   statusCode: number;
   headers: Dispatcher.ResponseData['headers'];
@@ -120,12 +130,12 @@ export class UpstreamClient {
   }
 
   /** POSTs a chat-completions body (already serialised). Throws UpstreamFailure. */
-  async chat(target: UpstreamTarget, model: string, body: string, signal: AbortSignal): Promise<UpstreamResponse> {
-    const url = target.provider.chatUrl(target.baseUrl, model);
+  async chat(target: UpstreamTarget, model: string, body: string, signal: UpstreamSignal): Promise<UpstreamResponse> {
+    const { origin, path } = splitUrl(target.provider.chatUrl(target.baseUrl, model));
     try {
       const res = await this.dispatcher(target).request({
-        origin: new URL(url).origin,
-        path: url.slice(url.indexOf('/', url.indexOf('//') + 2)) || '/',
+        origin,
+        path,
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...target.provider.headers(target.apiKey) },
         body,
@@ -138,12 +148,12 @@ export class UpstreamClient {
   }
 
   /** GETs the provider's model list as parsed JSON (normalised to OpenAI's shape). */
-  async models(target: UpstreamTarget, signal: AbortSignal): Promise<{ statusCode: number; payload: unknown; text: string }> {
-    const url = target.provider.modelsUrl(target.baseUrl);
+  async models(target: UpstreamTarget, signal: UpstreamSignal): Promise<{ statusCode: number; payload: unknown; text: string }> {
+    const { origin, path } = splitUrl(target.provider.modelsUrl(target.baseUrl));
     try {
       const res = await this.dispatcher(target).request({
-        origin: new URL(url).origin,
-        path: url.slice(url.indexOf('/', url.indexOf('//') + 2)) || '/',
+        origin,
+        path,
         method: 'GET',
         headers: { accept: 'application/json', ...target.provider.headers(target.apiKey) },
         signal,

@@ -99,7 +99,13 @@ const DEFAULT_MODELS = {
   ],
 };
 
-export async function startMockUpstream(initial: MockBehavior = {}): Promise<MockUpstream> {
+export interface MockUpstreamOptions {
+  /** keep every request in `requests` (default true; the benchmark turns it off) */
+  record?: boolean;
+}
+
+export async function startMockUpstream(initial: MockBehavior = {}, options: MockUpstreamOptions = {}): Promise<MockUpstream> {
+  const record = options.record !== false;
   const queue: MockBehavior[] = [];
   const abortWaiters: Array<() => void> = [];
   let server: Server;
@@ -158,7 +164,7 @@ export async function startMockUpstream(initial: MockBehavior = {}): Promise<Moc
       } catch {
         body = undefined;
       }
-      mock.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, rawBody, body });
+      if (record) mock.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, rawBody, body });
       const behavior = queue.shift() ?? mock.behavior;
       res.on('close', () => {
         if (!res.writableFinished) noteAbort();

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Admission } from '../../billing/types.js';
 import type { ChatMessage } from '../../compress/types.js';
 import { SseRelay } from '../../upstream/sse-relay.js';
+import { UpstreamAbort } from '../../upstream/abort.js';
 import { readUsage } from '../../upstream/usage.js';
 import { readBodyText, upstreamErrorMessage } from '../../upstream/error-message.js';
 import { UpstreamFailure, type UpstreamResponse } from '../../upstream/client.js';
@@ -99,7 +100,7 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     clientAborted: false,
     responseCopy: null,
   };
-  const abort = new AbortController();
+  const abort = new UpstreamAbort();
   const res = reply.raw;
   res.once('close', () => {
     if (!res.writableFinished) {
@@ -171,7 +172,7 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
   const upstreamStart = performance.now();
   let upstream: UpstreamResponse;
   try {
-    upstream = await ctx.upstream.chat(target, body.model, payload, abort.signal);
+    upstream = await ctx.upstream.chat(target, body.model, payload, abort);
   } catch (err) {
     const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure('connect', 'upstream request failed');
     run.failure = 'upstream_error';

@@ -1,6 +1,7 @@
 // GET /v1/models — Router keys see the operator's configured list (ROUTER_MODELS); BYOK keys (and
 // header BYOK) see their upstream's own list, normalised to OpenAI's {object:'list', data:[…]}.
 import { UpstreamFailure } from '../../upstream/client.js';
+import { UpstreamAbort } from '../../upstream/abort.js';
 import { upstreamErrorMessage } from '../../upstream/error-message.js';
 import { authenticate } from '../auth.js';
 import type { RouteModule } from '../context.js';
@@ -21,11 +22,11 @@ export const modelsRoute: RouteModule = (app, ctx) => {
     }
     const { target } = resolveTarget(ctx, key, request.headers);
     request.oc.mode = 'byok';
-    const abort = new AbortController();
+    const abort = new UpstreamAbort();
     reply.raw.once('close', () => abort.abort());
     let result;
     try {
-      result = await ctx.upstream.models(target, abort.signal);
+      result = await ctx.upstream.models(target, abort);
     } catch (err) {
       const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('connect', 'upstream request failed');
       ctx.metrics.upstreamErrors.inc({ kind: f.kind });

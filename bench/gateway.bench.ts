@@ -1,0 +1,272 @@
+// `npm run bench` — gateway overhead against a mock upstream, measured in one run:
+//   * median added latency at 1 connection with compression off (sequential requests over one
+//     keep-alive connection, timed with hrtime — autocannon's histogram has 1 ms resolution);
+//   * throughput at 1 and 50 connections (autocannon), direct-to-mock vs via the gateway, off;
+//   * throughput at 50 connections with `balanced` on a ~1,000-token prompt vs the same body direct;
+//   * memory of the gateway process (RSS and heap after GC) at the start and end of a sustained
+//     run (2 minutes; `--quick` shortens everything for development).
+// The mock and the gateway run as separate child processes; autocannon runs here. All three share
+// the machine's cores, as in the issue's targets.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import { compressMessages, countTokens } from '../src/compress/index.js';
+
+const quick = process.argv.includes('--quick');
+const DURATION = quick ? 3 : 10;
+const WARMUP = quick ? 1 : 3;
+const LATENCY_N = quick ? 400 : 3000;
+const MEMORY_SECONDS = quick ? 15 : 120;
+
+interface Child {
+  proc: ChildProcess;
+  info: Record<string, string>;
+  ask(cmd: string): Promise<Record<string, number>>;
+}
+
+function start(file: string, env: Record<string, string> = {}): Promise<Child> {
+  const proc = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  let seq = 0;
+  const waiting = new Map<number, (m: Record<string, number>) => void>();
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+    proc.on('message', (msg: any) => {
+      if (msg.ready) {
+        resolve({
+          proc,
+          info: msg,
+          ask(cmd) {
+            const id = ++seq;
+            return new Promise((r) => {
+              waiting.set(id, r);
+              proc.send({ cmd, id });
+            });
+          },
+        });
+      } else if (typeof msg.id === 'number') {
+        waiting.get(msg.id)?.(msg);
+        waiting.delete(msg.id);
+      }
+    });
+  });
+}
+
+function stop(child: Child): Promise<void> {
+  return new Promise((resolve) => {
+    child.proc.removeAllListeners('exit');
+    child.proc.once('exit', () => resolve());
+    child.proc.send({ cmd: 'stop' });
+    setTimeout(() => child.proc.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+async function sequentialLatency(t: Target, n: number): Promise<number> {
+  const u = new URL(t.url);
+  const pool = new Pool(u.origin, { connections: 1, pipelining: 1 });
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < n + 200; i++) {
+      const t0 = process.hrtime.bigint();
+      const res = await pool.request({ path: u.pathname, method: 'POST', headers: t.headers, body: t.body });
+      await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`status ${res.statusCode} from ${t.url}`);
+      if (i >= 200) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  } finally {
+    await pool.close();
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+async function load(t: Target, connections: number, duration: number): Promise<{ rps: number; p50: number; bad: number }> {
+  const r = await autocannon({ url: t.url, method: 'POST', headers: t.headers, body: t.body, connections, duration, pipelining: 1, timeout: 30 });
+  return { rps: r.requests.average, p50: r.latency.p50, bad: r.non2xx + r.errors + r.timeouts };
+}
+
+function prompt1k(): { messages: { role: string; content: string }[] } {
+  const rows = Array.from({ length: 12 }, (_, i) => ({
+    id: 1000 + i,
+    service: ['billing', 'search', 'auth', 'email'][i % 4],
+    status: i % 9 === 0 ? 'degraded' : 'ok',
+    p95_ms: 80 + ((i * 37) % 300),
+    region: i % 2 ? 'eu-west-1' : 'us-east-1',
+  }));
+  const logs = Array.from({ length: 10 }, (_, i) =>
+    i % 5 === 4
+      ? `2025-03-0${1 + (i % 9)}T10:0${i % 10}:00Z ERROR search: upstream timeout after 3000 ms (shard ${i})`
+      : `2025-03-0${1 + (i % 9)}T10:0${i % 10}:00Z INFO  search: request served in ${40 + i} ms`,
+  );
+  const prose =
+    'We migrated the search cluster last week. Honestly, the migration was basically fine for the most part, although, as you may know, ' +
+    'there were a few small hiccups that we really should probably look into at some point. The on-call engineer noted that the ' +
+    'degraded services seem to correlate with the eu-west-1 region, but it is not entirely clear whether that is actually the case. ';
+  return {
+    messages: [
+      { role: 'system', content: 'You are an SRE assistant. Answer briefly and cite ids.' },
+      { role: 'user', content: `${prose}\n\nService health:\n${JSON.stringify(rows, null, 2)}\n\nRecent logs:\n${logs.join('\n')}\n\nWhich services are degraded, and is the search timeout related to the region?` },
+    ],
+  };
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+interface Row {
+  scenario: string;
+  direct: string;
+  bare: string;
+  gateway: string;
+  vsDirect: string;
+  vsBare: string;
+  target: string;
+}
+
+function pct(a: number, b: number): string {
+  return `${fmt((100 * a) / b, 1)} %`;
+}
+
+async function main(): Promise<void> {
+  console.log(`OpenCompress gateway benchmark${quick ? ' (--quick)' : ''}: ${DURATION}s per load run, ${LATENCY_N} sequential requests for latency, ${MEMORY_SECONDS}s memory run\n`);
+  const mock = await start('./servers/mock.ts');
+  const gateway = await start('./servers/gateway.ts', { BENCH_UPSTREAM: mock.info.baseUrl });
+  const bare = await start('./servers/passthrough.ts', { BENCH_UPSTREAM: mock.info.baseUrl });
+  try {
+    const small = JSON.stringify({ model: 'mock-model', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'What is the capital of France? Answer in one word.' }] });
+    const big = prompt1k();
+    const bigBody = JSON.stringify({ model: 'gpt-4o-mini', ...big });
+    const tokens = countTokens(big.messages.map((m) => m.content).join('\n'), 'gpt-4o-mini');
+    for (let i = 0; i < 20; i++) compressMessages(big.messages, { level: 'balanced', model: 'gpt-4o-mini' });
+    const t0 = performance.now();
+    for (let i = 0; i < 50; i++) compressMessages(big.messages, { level: 'balanced', model: 'gpt-4o-mini' });
+    const engineMs = (performance.now() - t0) / 50;
+    const stats = compressMessages(big.messages, { level: 'balanced', model: 'gpt-4o-mini' }).stats;
+    const json = { 'content-type': 'application/json' };
+    const direct = (body: string): Target => ({ url: `${mock.info.baseUrl}/chat/completions`, headers: { ...json, authorization: 'Bearer sk-direct' }, body });
+    const passthrough = (body: string): Target => ({ url: `${bare.info.url}/v1/chat/completions`, headers: json, body });
+    const via = (body: string, level: string): Target => ({
+      url: `${gateway.info.url}/v1/chat/completions`,
+      headers: { ...json, authorization: `Bearer ${gateway.info.key}`, 'x-opencompress-level': level },
+      body,
+    });
+    const measured = async (t: Target, connections: number, duration: number, server: Child = gateway) => {
+      const before = (await server.ask('cpu')).cpuMicros;
+      const r = await load(t, connections, duration);
+      const after = (await server.ask('cpu')).cpuMicros;
+      return { ...r, cpuPerReq: (after - before) / Math.max(1, r.rps * duration) };
+    };
+
+    if (process.env.BENCH_ONLY === 'off') {
+      await load(via(small, 'off'), 10, WARMUP);
+      await load(passthrough(small), 10, WARMUP);
+      const d = await load(direct(small), 50, DURATION);
+      const b = await measured(passthrough(small), 50, DURATION, bare);
+      await gateway.ask('profile-start');
+      const v = await measured(via(small, 'off'), 50, DURATION);
+      await gateway.ask('profile-stop');
+      console.log(`off @50: direct ${fmt(d.rps)} req/s; bare ${fmt(b.rps)} req/s, ${fmt(b.cpuPerReq)} µs CPU/req; gateway ${fmt(v.rps)} req/s, ${fmt(v.cpuPerReq)} µs CPU/req`);
+      return;
+    }
+    // Warm up JIT and pools on every path.
+    await load(direct(small), 10, WARMUP);
+    await load(passthrough(small), 10, WARMUP);
+    await load(via(small, 'off'), 10, WARMUP);
+    await load(via(bigBody, 'balanced'), 10, WARMUP);
+
+    const latDirect = await sequentialLatency(direct(small), LATENCY_N);
+    const latBare = await sequentialLatency(passthrough(small), LATENCY_N);
+    const latVia = await sequentialLatency(via(small, 'off'), LATENCY_N);
+    const c1Direct = await load(direct(small), 1, DURATION);
+    const c1Bare = await load(passthrough(small), 1, DURATION);
+    const c1Via = await load(via(small, 'off'), 1, DURATION);
+    const c50Direct = await load(direct(small), 50, DURATION);
+    const c50Bare = await measured(passthrough(small), 50, DURATION, bare);
+    const c50Via = await measured(via(small, 'off'), 50, DURATION);
+    const bigDirect = await load(direct(bigBody), 50, DURATION);
+    const bigBare = await load(passthrough(bigBody), 50, DURATION);
+    const bigVia = await measured(via(bigBody, 'balanced'), 50, DURATION);
+
+    const memStart = await gateway.ask('memory');
+    const memRun = await load(via(bigBody, 'balanced'), 50, MEMORY_SECONDS);
+    const memEnd = await gateway.ask('memory');
+
+    const rows: Row[] = [
+      { scenario: 'scenario', direct: 'direct', bare: 'bare Fastify+undici', gateway: 'via gateway', vsDirect: 'gateway vs direct', vsBare: 'gateway vs bare', target: 'target' },
+      {
+        scenario: 'off, 1 conn, median latency (ms)',
+        direct: fmt(latDirect, 3),
+        bare: fmt(latBare, 3),
+        gateway: fmt(latVia, 3),
+        vsDirect: `+${fmt(latVia - latDirect, 3)} ms`,
+        vsBare: `+${fmt(latVia - latBare, 3)} ms`,
+        target: '≤ +1 ms vs direct',
+      },
+      { scenario: 'off, 1 conn, req/s', direct: fmt(c1Direct.rps), bare: fmt(c1Bare.rps), gateway: fmt(c1Via.rps), vsDirect: pct(c1Via.rps, c1Direct.rps), vsBare: pct(c1Via.rps, c1Bare.rps), target: '' },
+      {
+        scenario: `off, 50 conns, req/s (CPU µs/req: bare ${fmt(c50Bare.cpuPerReq)}, gateway ${fmt(c50Via.cpuPerReq)})`,
+        direct: fmt(c50Direct.rps),
+        bare: fmt(c50Bare.rps),
+        gateway: fmt(c50Via.rps),
+        vsDirect: pct(c50Via.rps, c50Direct.rps),
+        vsBare: pct(c50Via.rps, c50Bare.rps),
+        target: '≥ 25 % of direct',
+      },
+      {
+        scenario: `balanced, ${tokens}-token prompt, 50 conns, req/s (CPU ${fmt(bigVia.cpuPerReq)} µs/req)`,
+        direct: fmt(bigDirect.rps),
+        bare: fmt(bigBare.rps),
+        gateway: fmt(bigVia.rps),
+        vsDirect: pct(bigVia.rps, bigDirect.rps),
+        vsBare: pct(bigVia.rps, bigBare.rps),
+        target: '≥ 15 % of direct',
+      },
+      {
+        scenario: `memory, ${MEMORY_SECONDS}s balanced @50 conns (${fmt(memRun.rps)} req/s): RSS MB`,
+        direct: '',
+        bare: '',
+        gateway: `${fmt(memStart.rss / 1e6, 1)} → ${fmt(memEnd.rss / 1e6, 1)}`,
+        vsDirect: `${memEnd.rss >= memStart.rss ? '+' : ''}${fmt((memEnd.rss - memStart.rss) / 1e6, 1)} MB`,
+        vsBare: '',
+        target: 'flat',
+      },
+      {
+        scenario: '  heap used after GC, MB',
+        direct: '',
+        bare: '',
+        gateway: `${fmt(memStart.heapUsed / 1e6, 1)} → ${fmt(memEnd.heapUsed / 1e6, 1)}`,
+        vsDirect: `${memEnd.heapUsed >= memStart.heapUsed ? '+' : ''}${fmt((memEnd.heapUsed - memStart.heapUsed) / 1e6, 1)} MB`,
+        vsBare: '',
+        target: 'flat',
+      },
+    ];
+    const cols = Object.keys(rows[0]) as (keyof Row)[];
+    const widths = cols.map((c) => Math.max(...rows.map((r) => r[c].length)));
+    for (const [i, r] of rows.entries()) {
+      console.log('| ' + cols.map((c, j) => r[c].padEnd(widths[j])).join(' | ') + ' |');
+      if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+    }
+    const bad = [c1Direct, c1Bare, c1Via, c50Direct, c50Bare, c50Via, bigDirect, bigBare, bigVia, memRun].reduce((sum, r) => sum + r.bad, 0);
+    console.log(`\nbalanced prompt: ${stats.originalTokens} → ${stats.compressedTokens} tokens (${fmt(100 * (1 - stats.ratio), 1)} % saved); engine alone ${fmt(engineMs, 2)} ms per request (this process, warm)`);
+    console.log(`non-2xx / errors / timeouts across runs: ${bad}`);
+    const [load1] = (await import('node:os')).loadavg();
+    console.log(`machine load average at the end: ${fmt(load1, 1)} on ${(await import('node:os')).cpus().length} cores`);
+  } finally {
+    await stop(gateway);
+    await stop(bare);
+    await stop(mock);
+  }
+}
+
+await main();
