@@ -27,3 +27,8 @@ export const dashboardNotFound = (what: string) => new GatewayError(404, 'not_fo
 export const conflict = (message: string, code = 'conflict') => new GatewayError(409, 'invalid_request_error', message, code);
 
 export const badInput = (message: string, code: string | null = 'invalid_input') => new GatewayError(400, 'invalid_request_error', message, code);
+
+export const tooManySignups = (retryAfterSeconds: number) =>
+  new GatewayError(429, 'rate_limit_error', 'Too many accounts were created from your address recently. Try again later.', 'too_many_signups', {
+    'retry-after': String(retryAfterSeconds),
+  });

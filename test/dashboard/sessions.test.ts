@@ -64,6 +64,18 @@ for (const dialect of DIALECTS) {
       assert.ok(!JSON.stringify(rows).includes(email), 'no e-mail in clear');
     });
 
+    test('sign-ups are limited per address', async () => {
+      let now = new Date('2031-01-01T00:00:00Z');
+      const limiter = new LoginLimiter(t.store, { now: () => now, maxSignupsPerIp: 2, signupWindowMs: 3600_000 });
+      await limiter.recordSignup('10.7.7.7');
+      await limiter.recordSignup('10.7.7.7');
+      const blocked = await limiter.checkSignup('10.7.7.7');
+      assert.equal(blocked.allowed, false);
+      assert.deepEqual(await limiter.checkSignup('10.7.7.8'), { allowed: true });
+      now = new Date('2031-01-01T01:00:01Z');
+      assert.deepEqual(await limiter.checkSignup('10.7.7.7'), { allowed: true });
+    });
+
     test('login limiter: one IP trying many e-mails is limited', async () => {
       const limiter = new LoginLimiter(t.store, { maxPerEmailIp: 100, maxPerIp: 3 });
       for (let i = 0; i < 3; i++) await limiter.recordFailure(`u${i}-${dialect}@example.com`, '10.9.9.9');

@@ -240,11 +240,12 @@ export const api = {
     upstreamPreset?: string;
     upstreamBaseUrl?: string;
     upstreamKey?: string;
+    level?: string;
     rpm?: number;
     concurrency?: number;
   }) => request<CreatedKey>('POST', '/api/keys', input),
   revokeKey: (id: string) => request<{ key: ApiKey }>('POST', `/api/keys/${encodeURIComponent(id)}/revoke`),
-  updateKey: (id: string, input: { rpm?: number; concurrency?: number; name?: string }) =>
+  updateKey: (id: string, input: { rpm?: number; concurrency?: number; name?: string; level?: string }) =>
     request<{ key: ApiKey }>('PATCH', `/api/keys/${encodeURIComponent(id)}`, input),
   usage: (filter: UsageFilter, page: number, pageSize: number) =>
     request<UsagePage>('GET', `/api/usage${qs({ ...filter, page, pageSize })}`),

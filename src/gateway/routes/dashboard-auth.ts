@@ -8,7 +8,7 @@ import { MIN_PASSWORD_LENGTH } from '../../accounts/passwords.js';
 import { countAccounts } from '../../store/accounts.js';
 import { ensureBalance } from '../../billing/balances.js';
 import { usdToMicros } from '../../billing/fees.js';
-import { badCredentials, signupClosed, tooManyLoginAttempts } from '../dashboard-errors.js';
+import { badCredentials, signupClosed, tooManyLoginAttempts, tooManySignups } from '../dashboard-errors.js';
 import { mapAccountsError, parseInput, type DashboardContext } from '../dashboard.js';
 import { sessionToken } from '../session-auth.js';
 import { UPSTREAM_PRESETS } from './dashboard-presets.js';
@@ -46,7 +46,10 @@ export function registerAuthRoutes(api: FastifyInstance, ctx: DashboardContext):
   api.post('/signup', async (request, reply) => {
     if (ctx.config.signup === 'closed') throw signupClosed();
     const body = parseInput(credentials, request.body);
+    const allowed = await ctx.loginLimiter.checkSignup(request.ip);
+    if (!allowed.allowed) throw tooManySignups(allowed.retryAfterSeconds);
     const account = await createAccount(ctx.store, { email: body.email, password: body.password }).catch(mapAccountsError);
+    await ctx.loginLimiter.recordSignup(request.ip);
     // open the balance now so the welcome credit is on the ledger from the first page view
     await ensureBalance(ctx.store.db, account.id, usdToMicros(ctx.config.freeCreditUsd));
     const session = await ctx.sessions.create(account.id, { userAgent: request.headers['user-agent'] });

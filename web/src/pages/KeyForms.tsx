@@ -7,6 +7,13 @@ import { Modal } from '../components/Modal';
 import { QuickStart } from '../components/QuickStart';
 import { InlineError } from '../components/States';
 
+export const LEVEL_OPTIONS = [
+  { id: 'balanced', label: 'Balanced (recommended)' },
+  { id: 'lossless', label: 'Lossless — re-encode only' },
+  { id: 'aggressive', label: 'Aggressive — largest savings' },
+  { id: 'off', label: 'Off — forward unchanged' },
+];
+
 function errText(e: unknown): string {
   return e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
 }
@@ -17,6 +24,7 @@ export function CreateKeyDialog({ meta, activeCount, onClose, onCreated }: { met
   const [preset, setPreset] = useState(meta.presets[0]?.id ?? 'custom');
   const [baseUrl, setBaseUrl] = useState(meta.presets[0]?.baseUrl ?? '');
   const [upstreamKey, setUpstreamKey] = useState('');
+  const [level, setLevel] = useState('balanced');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const atLimit = activeCount >= meta.maxActiveKeys;
@@ -38,8 +46,8 @@ export function CreateKeyDialog({ meta, activeCount, onClose, onCreated }: { met
     try {
       const created = await api.createKey(
         mode === 'byok'
-          ? { name: name.trim(), mode, upstreamPreset: preset, upstreamBaseUrl: baseUrl.trim(), upstreamKey: upstreamKey.trim() }
-          : { name: name.trim(), mode },
+          ? { name: name.trim(), mode, level, upstreamPreset: preset, upstreamBaseUrl: baseUrl.trim(), upstreamKey: upstreamKey.trim() }
+          : { name: name.trim(), mode, level },
       );
       setUpstreamKey('');
       onCreated(created);
@@ -88,6 +96,17 @@ export function CreateKeyDialog({ meta, activeCount, onClose, onCreated }: { met
             </label>
           </div>
         </fieldset>
+        <label className="field">
+          <span>Compression level</span>
+          <select name="level" value={level} onChange={(e) => setLevel(e.target.value)}>
+            {LEVEL_OPTIONS.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+          <small className="hint">The default for requests with this key; a request can override it with the x-opencompress-level header.</small>
+        </label>
         {mode === 'byok' && (
           <>
             <label className="field">
@@ -182,6 +201,7 @@ export function RevokeKeyDialog({ apiKey, onClose, onRevoked }: { apiKey: ApiKey
 export function LimitsDialog({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: () => void; onSaved: () => void }) {
   const [rpm, setRpm] = useState(String(apiKey.rpm));
   const [concurrency, setConcurrency] = useState(String(apiKey.concurrency));
+  const [level, setLevel] = useState(apiKey.level ?? 'balanced');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   async function save(e: FormEvent) {
@@ -192,7 +212,7 @@ export function LimitsDialog({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onC
     setBusy(true);
     setError(undefined);
     try {
-      await api.updateKey(apiKey.id, { rpm: r, concurrency: c });
+      await api.updateKey(apiKey.id, { rpm: r, concurrency: c, level });
       onSaved();
     } catch (err) {
       setError(errText(err));
@@ -201,7 +221,7 @@ export function LimitsDialog({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onC
   }
   return (
     <Modal
-      title={`Rate limits · ${apiKey.name}`}
+      title={`Key settings · ${apiKey.name}`}
       onClose={onClose}
       footer={
         <>
@@ -209,12 +229,22 @@ export function LimitsDialog({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onC
             Cancel
           </button>
           <button type="submit" form="limits" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save limits'}
+            {busy ? 'Saving…' : 'Save settings'}
           </button>
         </>
       }
     >
       <form id="limits" className="form" onSubmit={save} noValidate>
+        <label className="field">
+          <span>Compression level</span>
+          <select name="level" value={level} onChange={(e) => setLevel(e.target.value)}>
+            {LEVEL_OPTIONS.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
         <div className="field-row">
           <label className="field">
             <span>Requests per minute</span>

@@ -60,7 +60,7 @@ export function KeysPage({ meta }: { meta: Meta }) {
                   <th>Mode</th>
                   <th className="hide-sm">Created</th>
                   <th>Last used</th>
-                  <th className="hide-sm">Limits</th>
+                  <th className="hide-sm">Settings</th>
                   <th>Status</th>
                   <th aria-label="Actions" />
                 </tr>
@@ -87,8 +87,10 @@ export function KeysPage({ meta }: { meta: Meta }) {
                     <td className="nowrap" data-label="Last used" title={k.lastUsedAt ?? undefined}>
                       {ago(k.lastUsedAt)}
                     </td>
-                    <td className="hide-sm nowrap cell-sub" data-label="Limits">
-                      {limitText(k.rpm, '/min')} · {limitText(k.concurrency, 'concurrent')}
+                    <td className="hide-sm nowrap cell-sub" data-label="Settings">
+                      <span>
+                        {k.level ?? 'balanced'} · {limitText(k.rpm, '/min')} · {limitText(k.concurrency, 'concurrent')}
+                      </span>
                     </td>
                     <td data-label="Status">
                       <span className={`badge badge-${k.status}`}>{k.status === 'active' ? 'Active' : 'Revoked'}</span>
@@ -97,7 +99,7 @@ export function KeysPage({ meta }: { meta: Meta }) {
                       {k.status === 'active' && (
                         <>
                           <button className="btn btn-ghost btn-sm" onClick={() => setEditing(k)}>
-                            Limits
+                            Settings
                           </button>
                           <button className="btn btn-danger-ghost btn-sm" onClick={() => setRevoking(k)}>
                             Revoke
