@@ -48,7 +48,7 @@ export class KeyRateLimiter {
   private readonly redis?: RedisWithAcquire;
   private readonly prefix: string;
   private readonly maxRequestMs: number;
-  private readonly rpmLimiters = new Map<number, RateLimiterAbstract>();
+  private counter?: RateLimiterAbstract;
   private readonly inFlight = new Map<string, number>();
   private readonly onRedisError: (err: Error) => void;
 
@@ -68,25 +68,20 @@ export class KeyRateLimiter {
     return this.redis !== undefined;
   }
 
-  private rpmLimiter(points: number): RateLimiterAbstract {
-    let l = this.rpmLimiters.get(points);
-    if (!l) {
-      // One limiter per distinct limit, all over the same counters (same keyPrefix): changing a key's
-      // rpm does not reset what it has used in the current window.
-      const memory = new RateLimiterMemory({ points, duration: 60, keyPrefix: `${this.prefix}:rpm` });
-      l = this.redis
-        ? new RateLimiterRedis({
-            storeClient: this.redis,
-            points,
-            duration: 60,
-            keyPrefix: `${this.prefix}:rpm`,
-            rejectIfRedisNotReady: true,
-            insuranceLimiter: memory,
-          })
+  /**
+   * One counter per key and 60 s window, whatever the key's limit: the limiter never refuses by
+   * itself (its own budget is unbounded) and `acquire` compares the count with the key's current
+   * rpm, so changing a key's limit takes effect at once without resetting what it has used.
+   */
+  private get rpmLimiter(): RateLimiterAbstract {
+    if (!this.counter) {
+      const opts = { points: Number.MAX_SAFE_INTEGER, duration: 60, keyPrefix: `${this.prefix}:rpm` };
+      const memory = new RateLimiterMemory(opts);
+      this.counter = this.redis
+        ? new RateLimiterRedis({ ...opts, storeClient: this.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
         : memory;
-      this.rpmLimiters.set(points, l);
     }
-    return l;
+    return this.counter;
   }
 
   /** Take a concurrency slot, then one request of the minute's budget. */
@@ -98,23 +93,18 @@ export class KeyRateLimiter {
     if (!(key.rpm > 0)) return { ok: true, headers: {}, release: slot.release };
 
     let res: RateLimiterRes;
-    let allowed = true;
     try {
-      res = await this.rpmLimiter(key.rpm).consume(key.id, 1);
+      res = await this.rpmLimiter.consume(key.id, 1);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        res = rejection;
-        allowed = false;
-      } else {
-        // Neither Redis nor the insurance limiter answered: serve rather than fail closed.
-        this.onRedisError(rejection as Error);
-        return { ok: true, headers: {}, release: slot.release };
-      }
+      // Neither Redis nor the insurance limiter answered: serve rather than fail closed.
+      this.onRedisError(rejection instanceof Error ? rejection : new Error(String(rejection)));
+      return { ok: true, headers: {}, release: slot.release };
     }
+    const allowed = res.consumedPoints <= key.rpm;
     const resetSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
     const headers: Record<string, string> = {
       'X-RateLimit-Limit': String(key.rpm),
-      'X-RateLimit-Remaining': String(Math.max(0, res.remainingPoints)),
+      'X-RateLimit-Remaining': String(Math.max(0, key.rpm - res.consumedPoints)),
       'X-RateLimit-Reset': String(resetSeconds),
     };
     if (!allowed) {

@@ -49,6 +49,16 @@ describe('in-memory limiter', () => {
     assert.equal(e.ok, false, 'a double release must not free two slots');
   });
 
+  test("changing a key's rpm applies at once, to what it already used this minute", async () => {
+    const rl = new KeyRateLimiter();
+    for (let i = 0; i < 2; i++) assert.ok((await rl.acquire({ id: 'chg', rpm: 5, concurrency: 0 })).ok);
+    const lowered = await rl.acquire({ id: 'chg', rpm: 2, concurrency: 0 });
+    assert.equal(lowered.ok, false);
+    const raised = await rl.acquire({ id: 'chg', rpm: 10, concurrency: 0 });
+    assert.ok(raised.ok);
+    assert.equal(raised.headers['X-RateLimit-Remaining'], '6', '4 counted so far (the refused one too)');
+  });
+
   test('0 means unlimited', async () => {
     const rl = new KeyRateLimiter();
     for (let i = 0; i < 200; i++) {
