@@ -246,11 +246,45 @@ describe('keys: revocation notices over Redis', () => {
     assert.equal(await b.verify(k.key), null);
   });
 
+  test('an update on node A (new limits) reaches node B at once too', async () => {
+    const [a] = services;
+    const seen: string[] = [];
+    let resolveSeen: () => void = () => undefined;
+    const got = new Promise<void>((r) => (resolveSeen = r));
+    const pepper = await (await import('../../src/secrets/pepper.js')).loadPepper(t.store, secrets);
+    const c = await createKeyService({ store: t.store, secrets, pepper, redisUrl: REDIS_URL, redisChannel: channel, onRemoteInvalidation: (id) => (seen.push(id), resolveSeen()) });
+    services.push(c);
+    const acct = await createAccount(t.store, { email: email() });
+    const k = await a.create({ accountId: acct.id, mode: 'router' });
+    assert.equal((await c.verify(k.key))?.rpm, 60);
+    await a.update(k.id, { rpm: 7 });
+    await got;
+    assert.deepEqual(seen, [k.id]);
+    assert.equal((await c.verify(k.key))?.rpm, 7);
+  });
+
   test('an unreachable Redis is a clear start-up error without the URL', async () => {
     await assert.rejects(
       createKeyService({ store: t.store, secrets, redisUrl: 'redis://:hunter2@127.0.0.1:1', redisChannel: channel }),
       (e: Error) => /revocation notices/.test(e.message) && !e.message.includes('hunter2'),
     );
+  });
+});
+
+describe('keys: background failures', () => {
+  test('a failed last-used flush is reported (no secret) and retried later, never thrown', async () => {
+    const h = await (await import('../store/test-db.js')).openTestStore('sqlite');
+    const errors: Error[] = [];
+    const s = await createKeyService({ store: h.store, secrets: testSecrets(), touchFlushMs: 3_600_000, onError: (e) => errors.push(e) });
+    const acct = await createAccount(h.store, { email: email() });
+    const k = await s.create({ accountId: acct.id, mode: 'router' });
+    assert.ok(await s.verify(k.key));
+    await h.close(); // the database goes away
+    await s.flushTouches();
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /last-used/);
+    assert.ok(!errors[0].message.includes(k.key));
+    await s.close();
   });
 });
 

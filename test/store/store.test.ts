@@ -189,6 +189,15 @@ describe('store (sqlite specifics)', () => {
   });
 });
 
+describe('ids', () => {
+  test('prefixed, lower-case base36, unique, and sorted by creation within a process', () => {
+    const ids = Array.from({ length: 5000 }, () => newId('key'));
+    for (const id of ids.slice(0, 50)) assert.match(id, /^key_[0-9a-z]{25}$/);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.deepEqual([...ids].sort(), ids);
+  });
+});
+
 describe('store configuration', () => {
   test('DATABASE_URL forms', () => {
     assert.deepEqual(resolveTarget({ dataDir: '/d' }), { dialect: 'sqlite', file: '/d/opencompress.db' });
