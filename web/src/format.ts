@@ -53,3 +53,11 @@ export function monthLabel(month: string): string {
   const [y, m] = month.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
+
+/** Dollars for headline numbers: at most 4 decimals, "<$0.0001" below that. */
+export function usdShort(n: number): string {
+  const abs = Math.abs(n);
+  if (abs > 0 && abs < 0.0001) return n < 0 ? '−<$0.0001' : '<$0.0001';
+  if (abs > 0 && abs < 0.01) return `${n < 0 ? '−' : ''}$${abs.toFixed(4)}`;
+  return usd(n);
+}

@@ -105,7 +105,9 @@ export function CreateKeyDialog({ meta, activeCount, onClose, onCreated }: { met
               </option>
             ))}
           </select>
-          <small className="hint">The default for requests with this key; a request can override it with the x-opencompress-level header.</small>
+          <small className="hint">
+            The default for requests with this key; a request can override it with the <code>x-opencompress-level</code> header.
+          </small>
         </label>
         {mode === 'byok' && (
           <>

@@ -6,7 +6,7 @@ import { PageHeader } from '../components/Layout';
 import { QuickStart } from '../components/QuickStart';
 import { StatCard } from '../components/StatCard';
 import { EmptyState, ErrorState, Loading } from '../components/States';
-import { compact, int, monthLabel, pct, usd } from '../format';
+import { compact, int, monthLabel, pct, usdShort as usd } from '../format';
 import { linkProps } from '../router';
 import { useAsync } from '../useAsync';
 

@@ -6,7 +6,7 @@ import { PageHeader } from '../components/Layout';
 import { StatCard } from '../components/StatCard';
 import { InlineError } from '../components/States';
 import { diffTexts, type Segment } from '../diff';
-import { int, pct, usd } from '../format';
+import { int, pct, usd, usdShort } from '../format';
 
 const LEVELS = [
   { id: 'lossless', label: 'Lossless', hint: 'Re-encode only: whitespace, JSON, tables, repeated lines.' },
@@ -188,7 +188,7 @@ export function PlaygroundPage() {
             <StatCard label="Original" value={`${int(s.originalTokens)} tokens`} note={`Tokenizer: ${s.tokenizer}`} />
             <StatCard label="Compressed" value={`${int(s.compressedTokens)} tokens`} note={`${s.ms.toFixed(1)} ms`} />
             <StatCard label="Saved" value={pct(s.originalTokens ? s.savedTokens / s.originalTokens : 0)} note={`${int(s.savedTokens)} tokens`} tone="good" />
-            <StatCard label="Savings per call" value={result.savingsUsd == null ? '—' : usd(result.savingsUsd)} note={result.savingsUsd == null ? 'Model not in the price table' : `${usd(result.savingsUsd * 1000)} per 1,000 calls at ${model} prices`} tone="good" />
+            <StatCard label="Savings per call" value={result.savingsUsd == null ? '—' : usdShort(result.savingsUsd)} note={result.savingsUsd == null ? 'Model not in the price table' : `${usd(result.savingsUsd * 1000)} per 1,000 calls at ${model} prices`} tone="good" />
           </div>
           <div className="diff-legend">
             <mark className="diff-removed">removed</mark> <mark className="diff-added">rewritten or added</mark>
