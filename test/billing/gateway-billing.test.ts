@@ -232,6 +232,35 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await assert.rejects(chat(router), (err: any) => err.status === 402);
     });
 
+    test('a client that disconnects mid-stream, before the upstream reported usage, is charged nothing', async () => {
+      const accountId = await newAccount();
+      const router = gw.client((await gw.createKey({ mode: 'router', accountId })).key);
+      mock.enqueue({ hangAfterChunks: 2, cost: 0.01 });
+      const controller = new AbortController();
+      const stream = await router.chat.completions.create(
+        { model: 'gpt-4o-mini', messages: MESSAGES, stream: true, stream_options: { include_usage: true } },
+        { signal: controller.signal },
+      );
+      try {
+        for await (const _ of stream) controller.abort(); // leave after the first chunk
+      } catch {
+        /* the SDK may surface the abort as an error */
+      }
+      await mock.waitForAborts(1);
+      let row;
+      for (let i = 0; i < 50 && !row; i++) {
+        await flush();
+        row = await db().selectFrom('usage').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+        if (!row) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(row, 'the aborted request left a usage row');
+      assert.equal(row.status, 'client_aborted');
+      assert.equal(Number(row.usage_reported), 0);
+      assert.equal(Number(row.fee_micros), 0);
+      assert.equal(Number(row.charged_micros), 0);
+      assert.equal(await getBalanceMicros(db(), accountId), 1_000_000);
+    });
+
     test('unknown model: served, no fee, counted in /metrics and logged once per model', async () => {
       const accountId = await newAccount();
       const { key } = await gw.createKey({ mode: 'byok', accountId });
