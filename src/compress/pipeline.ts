@@ -21,7 +21,6 @@ import { queryEntities } from './protect.js';
 import { checkSpans } from './guard.js';
 import { BlockHistory, dedupe } from './transforms/dedupe.js';
 import { transformsFor } from './registry.js';
-import { whitespace } from './transforms/whitespace.js';
 import { resolveBudget, type Budget } from './budget.js';
 
 const DEFAULT_ROLES = ['user', 'tool', 'function'];
@@ -159,6 +158,8 @@ interface PartResult {
   text: string;
   transforms: string[];
   lost?: string;
+  /** the original blocks of the part's body, for the dedupe memory */
+  blocks: readonly Block[];
 }
 
 function compressMessage(
@@ -185,11 +186,11 @@ function compressMessage(
     messageIndex: i,
   };
   const applied: string[] = [];
-  let blockBase = 0;
+  const seenBlocks: Block[] = [];
   let lost: string | undefined;
   const compressPart = (text: string): string => {
     const res = compressText(text, ctx, role === 'user', history, entities);
-    blockBase += res.blocks;
+    for (const b of res.blocks) seenBlocks.push(b);
     for (const t of res.transforms) if (!applied.includes(t)) applied.push(t);
     if (res.lost !== undefined && lost === undefined) lost = res.lost;
     return res.text;
@@ -201,18 +202,17 @@ function compressMessage(
     content = parts.map((p) => (isTextPart(p) && p.text.length > 0 ? { ...p, text: compressPart(p.text) } : p));
   }
   const base = { index: i, role, originalTokens, transforms: [] as string[] };
+  // later copies of this message's blocks may refer to them, whatever happens to this message
+  seenBlocks.forEach((b, k) => history.remember(b.text, i, k));
   if (lost !== undefined) {
-    rememberAll(history, m, i);
     return { message: m, stats: { ...base, compressedTokens: originalTokens, guard: 'reverted', reason: `lost protected span: ${lost}` } };
   }
   const next: ChatMessage = { ...m, content };
   const compressedTokens = countWith(r.tokenizer, messageText(next));
   const saved = originalTokens - compressedTokens;
   if (saved < MIN_SAVED_TOKENS || saved < originalTokens * MIN_SAVED_SHARE) {
-    rememberAll(history, m, i);
     return { message: m, stats: { ...base, compressedTokens: originalTokens, guard: 'unchanged' } };
   }
-  rememberAll(history, m, i);
   return { message: next, stats: { ...base, compressedTokens, transforms: applied, guard: 'kept' } };
 }
 
@@ -222,17 +222,17 @@ function compressText(
   isUser: boolean,
   history: BlockHistory,
   entities: readonly string[],
-): PartResult & { blocks: number } {
+): PartResult {
   // the trailing question/instruction of a user message (or a short user message) stays verbatim
   let body = text;
   let tail = '';
   if (isUser) {
-    if (text.length <= SHORT_USER_CHARS) return { text, transforms: [], blocks: 0 };
+    if (text.length <= SHORT_USER_CHARS) return { text, transforms: [], blocks: [] };
     const at = trailingInstructionStart(text);
     body = text.slice(0, at);
     tail = text.slice(at);
   }
-  if (body.trim() === '') return { text, transforms: [], blocks: 0 };
+  if (body.trim() === '') return { text, transforms: [], blocks: [] };
   const { blocks, separators } = segment(body);
   const transforms: string[] = [];
   const outBlocks: Block[] = new Array(blocks.length);
@@ -246,6 +246,9 @@ function compressText(
     }
     let b: Block = input;
     let omitted: string[] | undefined;
+    // the guard compares with the losslessly normalised input (white space is not information):
+    // the output of the leading whitespace pass where there is one, else the input
+    let reference: Block = input;
     for (const [name, t] of transformsFor(input.kind, ctx.level)) {
       let next: Block;
       try {
@@ -257,17 +260,16 @@ function compressText(
       if (next.omitted && next.omitted.length > 0) omitted = (omitted ?? []).concat(next.omitted);
       if (next.text !== b.text && !transforms.includes(name)) transforms.push(name);
       b = next;
+      if (name === 'whitespace' && reference === input) reference = b;
     }
     if (b.text === input.text) {
       outBlocks[k] = input;
       continue;
     }
-    // the guard compares with the losslessly normalised input (white space is not information)
-    const reference = whitespace(input, ctx);
     if (b.text !== reference.text) {
       const structured = input.kind === 'json' || input.kind === 'log';
       const g = checkSpans(reference.text, b.text, omitted, entities, structured);
-      if (!g.ok) return { text, transforms: [], lost: g.lost ?? '?', blocks: blocks.length };
+      if (!g.ok) return { text, transforms: [], lost: g.lost ?? '?', blocks };
     }
     outBlocks[k] = { kind: b.kind, text: b.text };
   }
@@ -279,5 +281,5 @@ function compressText(
     const sep = gap.includes('\n\n') ? '\n\n' : gap.includes('\n') ? '\n' : gap ? ' ' : '';
     out = out === '' || /\s$/.test(out) ? out + tail : out + sep + tail;
   }
-  return { text: out.length <= text.length ? out : text, transforms, blocks: blocks.length };
+  return { text: out.length <= text.length ? out : text, transforms, blocks };
 }

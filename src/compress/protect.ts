@@ -11,6 +11,8 @@ interface SpanPattern {
   /** the pattern can only match when the text holds one of these (cheap pre-filter) */
   needs?: readonly string[];
   digits?: true;
+  /** counted case-insensitively (negations) */
+  lower?: true;
 }
 
 const SPAN_PATTERNS: SpanPattern[] = [
@@ -28,10 +30,11 @@ const SPAN_PATTERNS: SpanPattern[] = [
   { re: /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g }, // PascalCase with an inner capital
   { re: /\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b/g, needs: ['_'] }, // snake_case
   { re: /\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?/g, needs: ['.'] }, // Foo.bar
-  { re: /\b[A-Z]{2,}[-_]?\d+\b|\b[0-9a-f]{7,40}\b/g }, // error codes, hashes
+  { re: /\b[A-Z]{2,}[-_]?\d+\b|\b(?=[a-f]*\d)[0-9a-f]{7,40}\b/g, digits: true }, // error codes, hashes
   { re: /"[^"\n]{1,200}"|“[^”\n]{1,200}”/g, needs: ['"', '“'] }, // double-quoted strings
   { re: /(?<![\w'])'[^'\n]{1,120}'(?![\w'])/g, needs: ["'"] }, // single-quoted strings
-  { re: /\b(?:not|no|never|without|none|nor|cannot|neither)\b|\b\w+n't\b/gi }, // negations
+  { re: /\b(?:not|no|never|without|none|nor|cannot|neither)\b/gi, lower: true }, // negations
+  { re: /\b\w+n't\b/gi, needs: ["n't"], lower: true }, // negations: don't, isn't
 ];
 const PATTERNS: RegExp[] = SPAN_PATTERNS.map((p) => p.re);
 const HAS_DIGIT = /\d/;
@@ -97,7 +100,7 @@ export function countSpans(text: string, entities: readonly string[] = [], struc
     const found = text.match(re);
     if (!found) continue;
     for (const s of found) {
-      const k = p === PATTERNS.length - 1 ? s.toLowerCase() : s;
+      const k = SPAN_PATTERNS[p].lower ? s.toLowerCase() : s;
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
   }
@@ -113,8 +116,8 @@ export function countSpans(text: string, entities: readonly string[] = [], struc
 export function protectedSpanCount(text: string): number {
   let n = 0;
   const hasDigit = HAS_DIGIT.test(text);
-  for (let i = 0; i < PATTERNS.length - 1; i++) {
-    if (!applies(SPAN_PATTERNS[i], text, hasDigit)) continue;
+  for (let i = 0; i < PATTERNS.length; i++) {
+    if (SPAN_PATTERNS[i].lower || !applies(SPAN_PATTERNS[i], text, hasDigit)) continue;
     const re = PATTERNS[i];
     re.lastIndex = 0;
     const found = text.match(re);

@@ -12,6 +12,9 @@ const SOUNDS = new Set(['um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'hmm', 'hm
 const AGGRESSIVE_WORDS = new Set(['basically', 'actually', 'literally', 'really', 'just', 'quite', 'very', 'totally', 'honestly', 'simply', 'certainly', 'obviously']);
 const AGGRESSIVE_PHRASES = /(?:^|(?<=[\s,]))(?:you know|i mean|kind of|sort of|i guess|you see)(?=[\s,.!?]|$),?/gi;
 const TOKEN = /\S+/g;
+/** cheap test: can anything in this sentence be removed at all? */
+const HINT = /\b(?:u[mh]+|uhm|er|erm|h?mm+|hm|mhm|ah|eh)\b|[{[(]|\b(\w{1,3}) \1\b/i;
+const HINT_AGGRESSIVE = /\b(?:basically|actually|literally|really|just|quite|very|totally|honestly|simply|certainly|obviously|you know|i mean|kind of|sort of|i guess|you see)\b/i;
 const PUNCT_ONLY = /^[,;]$/;
 
 export interface WordRemovalOptions {
@@ -23,6 +26,7 @@ export interface WordRemovalOptions {
 export function removeLowValueWords(sentence: string, o: WordRemovalOptions): string {
   // quoted text is a protected span: leave sentences that quote something as they are
   if (sentence.indexOf('"') >= 0 || sentence.indexOf('“') >= 0) return sentence;
+  if (!HINT.test(sentence) && !(o.aggressive && HINT_AGGRESSIVE.test(sentence))) return sentence;
   let s = sentence;
   if (s.indexOf('{') >= 0 || s.indexOf('[') >= 0 || s.indexOf('(') >= 0) s = s.replace(ANNOTATION, '');
   if (o.aggressive) s = s.replace(AGGRESSIVE_PHRASES, '');

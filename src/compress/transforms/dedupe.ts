@@ -32,7 +32,10 @@ export class BlockHistory {
 
 /** Blocks compare equal modulo trailing white space and blank-line runs. */
 function dedupeKey(text: string): string {
-  return text.replace(/[ \t]+$/gm, '').replace(/\n{2,}/g, '\n').trim();
+  let t = text;
+  if (t.indexOf(' \n') >= 0 || t.indexOf('\t\n') >= 0) t = t.replace(/[ \t]+\n/g, '\n');
+  if (t.indexOf('\n\n') >= 0) t = t.replace(/\n{2,}/g, '\n');
+  return t.trim();
 }
 
 /** Replace `block` by a reference when an earlier message held the same block. */

@@ -10,7 +10,7 @@
 // ones that do are the ones sharing its rare words. Lossless level: this pass does not run.
 import type { Block, Transform, TransformContext } from '../types.js';
 import { splitUnits, renderUnits, type Unit } from '../units.js';
-import { rarity } from '../rarity.js';
+import { rarity, UNKNOWN_RARITY } from '../rarity.js';
 import { protectedSpanCount } from '../protect.js';
 import { removeLowValueWords } from '../word-removal.js';
 import { stem } from '../stem.js';
@@ -26,6 +26,11 @@ interface Scored {
   unit: Unit;
   tokens: number;
   words: string[];
+  set: Set<string>;
+  /** stems of this unit that are query terms (with repeats) */
+  hits: string[];
+  /** the unit's rarest word: near duplicates share it, so it buckets the duplicate check */
+  rarest: string;
   rarity: number;
   content: number;
   score: number;
@@ -81,8 +86,11 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
     const raw = (label ? label + ' ' + u.text : u.text).match(WORD) ?? [];
     const words: string[] = new Array(raw.length);
     const seen = new Set<string>();
+    const hits: string[] = [];
     let rare = 0;
     let content = 0;
+    let rarest = '';
+    let rarestR = -1;
     for (let k = 0; k < raw.length; k++) {
       const lower = raw[k].toLowerCase();
       const r = rarity(lower);
@@ -90,27 +98,35 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
       if (r > 2.5) content++;
       const w = stem(lower);
       words[k] = w;
+      // bucket key: the rarest word of the list (numbers and names vary between near duplicates)
+      if (r < UNKNOWN_RARITY && (r > rarestR || (r === rarestR && w < rarest))) {
+        rarestR = r;
+        rarest = w;
+      }
+      const q = queryStems.size > 0 && queryStems.has(w);
+      if (q) hits.push(w);
       if (!seen.has(w)) {
         seen.add(w);
-        if (queryStems.has(w)) df.set(w, (df.get(w) ?? 0) + 1);
+        if (q) df.set(w, (df.get(w) ?? 0) + 1);
       }
     }
     lenSum += words.length;
-    scored[i] = { unit: u, tokens: estimateTokens(u.text) + 1, words, rarity: rare, content, score: 0, relevance: 0, protectedSpans: 0 };
+    scored[i] = { unit: u, tokens: estimateTokens(u.text) + 1, words, set: seen, hits, rarest, rarity: rare, content, score: 0, relevance: 0, protectedSpans: 0 };
   }
   const avgLen = lenSum / n || 1;
   // relevance (BM25) and density
   for (let i = 0; i < n; i++) {
     const s = scored[i];
     let bm25 = 0;
-    if (queryStems.size > 0 && s.words.length > 0) {
-      const tf = new Map<string, number>();
-      for (const w of s.words) if (queryStems.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1);
-      for (const [w, f] of tf) {
-        const d = df.get(w) ?? 0;
-        const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
-        bm25 += (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * s.words.length) / avgLen));
-      }
+    const hits = s.hits;
+    for (let h = 0; h < hits.length; h++) {
+      const w = hits[h];
+      if (hits.indexOf(w) !== h) continue; // each distinct term once, with its frequency
+      let f = 0;
+      for (const x of hits) if (x === w) f++;
+      const d = df.get(w) ?? 0;
+      const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+      bm25 += (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * s.words.length) / avgLen));
     }
     s.relevance = bm25;
     const content = s.content;
@@ -136,24 +152,36 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
   const budget = Math.max(1, Math.round(total * ctx.keep));
   keep.fill(false);
   let used = 0;
-  const keptSets: Array<Set<string>> = [];
-  const relevanceFloor = maxRel * 0.6;
+  const keptSets = new Map<string, Array<Set<string>>>();
+  // the most relevant units are kept whatever the budget - unless "most relevant" is a large part
+  // of the block (a query term on every line), then the budget decides
+  let relevanceFloor = maxRel > 0 ? maxRel * 0.6 : Infinity;
+  let top = 0;
+  for (const s of scored) if (s.relevance >= relevanceFloor) top++;
+  if (top > Math.max(3, n * 0.25)) relevanceFloor = Infinity;
   const spanMust = ctx.keep >= 0.5;
   for (const i of order) {
     const s = scored[i];
     const must = (s.relevance > 0 && s.relevance >= relevanceFloor) || (s.protectedSpans > 0 && spanMust);
     if (used >= budget && !must) continue;
-    const set = new Set(s.words);
-    if (set.size >= 4 && isNearDuplicate(set, keptSets)) continue;
+    const set = s.set;
+    const bucket = set.size >= 4 ? keptSets.get(s.rarest) : undefined;
+    if (bucket && isNearDuplicate(set, bucket)) continue;
     keep[i] = true;
     used += s.tokens;
-    if (set.size >= 4) keptSets.push(set);
+    if (set.size >= 4) {
+      if (bucket) bucket.push(set);
+      else keptSets.set(s.rarest, [set]);
+    }
   }
 }
 
 function isNearDuplicate(set: Set<string>, kept: Array<Set<string>>): boolean {
-  for (let k = kept.length - 1, checked = 0; k >= 0 && checked < 40; k--, checked++) {
+  for (let k = kept.length - 1, checked = 0; k >= 0 && checked < 20; k--) {
     const other = kept[k];
+    // Jaccard ≥ 0.8 needs sizes within 0.8 of each other
+    if (other.size < set.size * 0.8 || set.size < other.size * 0.8) continue;
+    checked++;
     let inter = 0;
     for (const w of set) if (other.has(w)) inter++;
     const union = set.size + other.size - inter;
