@@ -186,6 +186,25 @@ describe('json transform, lossy levels', () => {
     assert.ok(block.omitted?.some((x) => x.startsWith('"keys_url":')));
   });
 
+  test('aggressive drops link fields derived from another URL of the object, never the base or id paths', () => {
+    const value = {
+      url: 'https://api.example.com/repos/acme/widgets',
+      html_url: 'https://example.com/acme/widgets',
+      forks_url: 'https://api.example.com/repos/acme/widgets/forks',
+      pulls_url: 'https://api.example.com/repos/acme/widgets/pulls/open',
+      issue_url: 'https://api.example.com/repos/acme/widgets/issues/12',
+      other_url: 'https://cdn.example.com/acme/widgets/logo.png',
+      name: 'widgets',
+    };
+    const block = json({ kind: 'json', text: pretty(value) }, ctx('aggressive', 0.3));
+    const out = JSON.parse(block.text);
+    assert.deepEqual(Object.keys(out), ['url', 'html_url', 'issue_url', 'other_url', 'name']);
+    assert.equal(out.issue_url, value.issue_url);
+    assert.ok(block.omitted?.includes('"forks_url":"https://api.example.com/repos/acme/widgets/forks"'));
+    // balanced keeps them
+    assert.deepEqual(JSON.parse(json({ kind: 'json', text: pretty(value) }, ctx('balanced', 0.5)).text), value);
+  });
+
   test('sampling is deterministic', () => {
     const text = pretty({ items: events(300) });
     const c = ctx('aggressive', 0.3, 'items');

@@ -74,7 +74,8 @@ function encode(input: JNode, ctx: TransformContext | null): JsonOut {
   if (ctx !== null && ctx.level !== 'lossless' && ctx.keep < 1) {
     const limits = ctx.level === 'aggressive' ? AGGRESSIVE_LIMITS : BALANCED_LIMITS;
     const s = sampleArrays(root, ctx.keep, ctx.queryTerms, limits);
-    const p = pruneFields(s.node, { templates: true, empties: ctx.level === 'aggressive' });
+    const aggressive = ctx.level === 'aggressive';
+    const p = pruneFields(s.node, { templates: true, empties: aggressive, derived: aggressive });
     root = p.node;
     omitted = [...s.omitted, ...p.omitted];
   }
