@@ -49,6 +49,7 @@ export async function setAdmin(db: Db, id: string, isAdmin: boolean): Promise<bo
  * alike. Returns false when the account does not exist.
  */
 export async function lockAccount(trx: Db, id: string): Promise<boolean> {
-  const r = await trx.updateTable('accounts').set((eb) => ({ id: eb.ref('id') })).where('id', '=', id).executeTakeFirst();
+  // A non-key column, so PostgreSQL takes FOR NO KEY UPDATE and foreign-key inserts elsewhere are not blocked.
+  const r = await trx.updateTable('accounts').set((eb) => ({ is_admin: eb.ref('is_admin') })).where('id', '=', id).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
