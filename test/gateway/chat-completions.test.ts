@@ -87,6 +87,19 @@ describe('POST /v1/chat/completions', () => {
     assert.equal(res.headers.get('x-opencompress-level'), 'off');
   });
 
+  test('level off + stream: the client bytes are forwarded with stream_options spliced in', async () => {
+    mock.reset();
+    const raw = '{"model":"m","stream":true,"messages":[{"role":"user","content":"keep   my   spacing"}]}';
+    const res = await fetch(`${gw.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-opencompress-level': 'off' },
+      body: raw,
+    });
+    const text = await res.text();
+    assert.ok(!text.includes('prompt_tokens'), 'usage chunk hidden');
+    assert.equal(mock.requests[0].rawBody, '{"stream_options":{"include_usage":true},' + raw.slice(1));
+  });
+
   test('x-opencompress-level header overrides the key level; an invalid level is a 400', async () => {
     mock.reset();
     await gw.client(key, { defaultHeaders: { 'x-opencompress-level': 'off' } }).chat.completions.create({ model: 'gpt-4o-mini', messages: bigMessages });

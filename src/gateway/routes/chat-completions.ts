@@ -63,6 +63,18 @@ async function upstreamStatusError(res: UpstreamResponse, secrets: string[]): Pr
   return { error, status: res.statusCode === 429 ? 'upstream_error' : 'invalid_request' };
 }
 
+/** The forwarded body: the raw client text (plus spliced-in fields) when nothing else changed. */
+function serializeBody(out: Record<string, unknown>, added: Record<string, unknown>, raw: string | null): string {
+  const addedKeys = Object.keys(added);
+  if (raw !== null) {
+    if (addedKeys.length === 0) return raw;
+    const open = raw.indexOf('{');
+    // The raw text parsed as an object with at least `model` and `messages`, so a member follows '{'.
+    if (open >= 0) return `{${JSON.stringify(added).slice(1, -1)},${raw.slice(open + 1)}`;
+  }
+  return JSON.stringify(addedKeys.length ? { ...out, ...added } : out);
+}
+
 function admissionError(a: Exclude<Admission, { ok: true }>): GatewayError {
   return a.reason === 'rate_limited' ? rateLimited(a.retryAfterSeconds, a.headers) : insufficientBalance(a.headers);
 }
@@ -148,25 +160,26 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     if (result.stats.originalTokens > 0) ctx.metrics.compressionRatio.observe(oc.compressedTokens / result.stats.originalTokens);
   }
 
-  // Provider quirks on the outgoing body.
+  // Provider quirks on the outgoing body. New top-level fields are collected in `added` so that an
+  // otherwise unchanged body can be forwarded as the client's bytes with the fields spliced in.
   let hideUsage = false;
+  const added: Record<string, unknown> = {};
   if (streaming && target.provider.streamUsage) {
     const so = body.stream_options;
     if (!(isObject(so) && so.include_usage === true)) {
-      out = { ...out, stream_options: { ...(isObject(so) ? so : {}), include_usage: true } };
-      modified = true;
+      const value = { ...(isObject(so) ? so : {}), include_usage: true };
+      if (so === undefined) added.stream_options = value;
+      else {
+        out = { ...out, stream_options: value };
+        modified = true;
+      }
       hideUsage = true;
     }
   }
   if (target.provider.bodyDefaults) {
-    for (const [k, v] of Object.entries(target.provider.bodyDefaults)) {
-      if (!(k in out)) {
-        out = { ...out, [k]: v };
-        modified = true;
-      }
-    }
+    for (const [k, v] of Object.entries(target.provider.bodyDefaults)) if (!(k in out)) added[k] = v;
   }
-  const payload = modified || request.rawBody === null ? JSON.stringify(out) : request.rawBody;
+  const payload = serializeBody(out, added, modified ? null : request.rawBody);
 
   // Forward.
   const upstreamStart = performance.now();
