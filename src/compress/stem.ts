@@ -2,9 +2,17 @@
 // inflections and derivations ("errors" ~ "error", "spongy" ~ "sponge", "deploying" ~ "deployment").
 // Truncation stemming is crude but a known-good trade-off for retrieval; it is only used to match
 // words against the query, never to rewrite text.
+const memo = new Map<string, string>();
+const MEMO_MAX = 50_000;
+
 export function stem(w: string): string {
-  const s = strip(w);
-  return s.length > 5 && /^[a-z]/.test(s) ? s.slice(0, 5) : s;
+  const hit = memo.get(w);
+  if (hit !== undefined) return hit;
+  const s0 = strip(w);
+  const s = s0.length > 5 && /^[a-z]/.test(s0) ? s0.slice(0, 5) : s0;
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(w, s);
+  return s;
 }
 
 function strip(w: string): string {

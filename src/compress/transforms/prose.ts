@@ -38,6 +38,24 @@ interface Scored {
   protectedSpans: number;
 }
 
+interface WordInfo {
+  stem: string;
+  rarity: number;
+}
+/** per surface form: its stem and rarity (one map lookup per word instead of three) */
+const infoMemo = new Map<string, WordInfo>();
+
+function wordInfo(word: string): WordInfo {
+  let info = infoMemo.get(word);
+  if (info === undefined) {
+    const lower = word.toLowerCase();
+    info = { stem: stem(lower), rarity: rarity(lower) };
+    if (infoMemo.size >= 100_000) infoMemo.clear();
+    infoMemo.set(word, info);
+  }
+  return info;
+}
+
 function estimateTokens(s: string): number {
   return Math.ceil(s.length / 4);
 }
@@ -92,11 +110,11 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
     let rarest = '';
     let rarestR = -1;
     for (let k = 0; k < raw.length; k++) {
-      const lower = raw[k].toLowerCase();
-      const r = rarity(lower);
+      const info = wordInfo(raw[k]);
+      const r = info.rarity;
       rare += r;
       if (r > 2.5) content++;
-      const w = stem(lower);
+      const w = info.stem;
       words[k] = w;
       // bucket key: the rarest word of the list (numbers and names vary between near duplicates)
       if (r < UNKNOWN_RARITY && (r > rarestR || (r === rarestR && w < rarest))) {
