@@ -32,20 +32,20 @@ describe('GET /v1/usage, /v1/usage/summary', () => {
   test('lists only the calling key’s rows, newest first, honouring limit', async () => {
     const res = await get('/v1/usage?limit=10', keyA);
     assert.equal(res.status, 200);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     assert.equal(body.data.length, 2);
     assert.deepEqual(body.data.map((r: any) => r.model), ['gpt-4o', 'gpt-4o-mini']);
     for (const field of ['created_at', 'request_id', 'original_input_tokens', 'compressed_input_tokens', 'output_tokens', 'cached_input_tokens', 'compression_rate', 'savings_usd', 'fee_usd', 'charged_usd', 'status']) {
       assert.ok(field in body.data[0], field);
     }
-    const one = await (await get('/v1/usage?limit=1', keyA)).json();
+    const one = (await (await get('/v1/usage?limit=1', keyA)).json()) as any;
     assert.equal(one.data.length, 1);
     assert.equal(one.has_more, true);
-    assert.equal((await (await get('/v1/usage', keyB)).json()).data.length, 1);
+    assert.equal(((await (await get('/v1/usage', keyB)).json()) as any).data.length, 1);
   });
 
   test('summary: balance and this month for the key’s account', async () => {
-    const body = await (await get('/v1/usage/summary', keyB)).json();
+    const body = (await (await get('/v1/usage/summary', keyB)).json()) as any;
     assert.equal(typeof body.balance_usd, 'number');
     assert.ok(body.balance_usd <= 1 && body.balance_usd > 0.99);
     assert.equal(body.month.calls, 3, 'the whole account, both keys');
@@ -58,7 +58,7 @@ describe('GET /v1/usage, /v1/usage/summary', () => {
     for (const bad of ['0', '501', 'abc', '1.5', '-3']) {
       const res = await get(`/v1/usage?limit=${bad}`, keyA);
       assert.equal(res.status, 400, bad);
-      assert.equal((await res.json()).error.type, 'invalid_request_error');
+      assert.equal(((await res.json()) as any).error.type, 'invalid_request_error');
     }
   });
 });
