@@ -11,8 +11,10 @@
 // kept verbatim. Warning lines are kept too: the first of each warning template verbatim, the later
 // ones of that template folded into it with all their values (the same `[+K more like the line
 // above, with …]` note, so every timestamp and value survives). Ordinary lines: the first and last
-// of every template verbatim, the rest sampled toward ctx.keep, and the first kept line of the
-// template says how many were left out: `line [+N similar]`.
+// of every template verbatim, the rest sampled toward ctx.keep (aggressive: none), and the first
+// kept line of the template says how many were left out: `line [+N similar]`.
+// Every level: consecutive lines sharing a timestamp-and-source prefix are written under it once
+// (error/warning lines only open such groups, except at aggressive).
 import type { Block, Transform, TransformContext } from '../types.js';
 import { lineSeverity, lineShape, type LineShape, type Severity } from './log-templates.js';
 
@@ -22,6 +24,7 @@ export { looksLikeLog } from './log-templates.js';
 const RARE_TERM_SHARE = 0.1;
 /** Share of the budget left after the must-keep lines that sampling may fill. */
 const FILL = 0.5;
+const FILL_AGGRESSIVE = 0;
 
 export const logs: Transform = (block: Block, ctx: TransformContext): Block => {
   try {
@@ -149,7 +152,7 @@ function select(
   let used = 0;
   for (let i = 0; i < n; i++) if (keep[i]) used += lines[i].length + 1;
   const budget = Math.max(0, Math.min(1, ctx.keep)) * total;
-  let spare = (budget - used) * FILL;
+  let spare = (budget - used) * (ctx.level === 'aggressive' ? FILL_AGGRESSIVE : FILL);
   if (spare > 0) {
     let rest = 0;
     for (const g of groups.values()) for (let j = 1; j < g.length - 1; j++) rest += lines[g[j]].length + 1;
@@ -183,7 +186,7 @@ function select(
     const entry: Entry = {
       text: lines[i],
       important: severity[i] > 0 || queried[i] === 1,
-      error: severity[i] > 0 || queried[i] === 1,
+      error: ctx.level !== 'aggressive' && (severity[i] > 0 || queried[i] === 1),
       dropped: droppedAt.get(i) ?? 0,
     };
     const shape = shapes[i];
