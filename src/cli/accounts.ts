@@ -2,7 +2,7 @@
 // dashboard). The first account of a fresh install becomes the admin.
 import { parseArgs } from 'node:util';
 import { createAccount, listAccounts, type Account } from '../accounts/accounts.js';
-import { formatTable, openContext, parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
+import { formatTable, openContext, parseOrUsage, printJson, readSecretFromStdin, runCommand, UsageError } from './command-support.js';
 
 const HELP = `Usage:
   opencompress accounts create --email E [--password P | --password-stdin] [--json]
@@ -55,7 +55,7 @@ async function create(argv: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!values.email) throw new UsageError('--email is required');
   if (values.password !== undefined && values['password-stdin']) throw new UsageError('give --password or --password-stdin, not both');
-  const password = values['password-stdin'] ? await readPasswordFromStdin() : values.password;
+  const password = values['password-stdin'] ? await readSecretFromStdin('--password-stdin') : values.password;
   const ctx = await openContext();
   try {
     const account = await createAccount(ctx.store, { email: values.email, password });
@@ -68,14 +68,6 @@ async function create(argv: string[]): Promise<number> {
   } finally {
     await ctx.close();
   }
-}
-
-async function readPasswordFromStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-  if (!text) throw new UsageError('--password-stdin: no password on standard input');
-  return text;
 }
 
 async function list(argv: string[]): Promise<number> {

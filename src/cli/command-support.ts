@@ -97,6 +97,15 @@ export async function runCommand(name: string, help: string, body: () => Promise
   }
 }
 
+/** A secret piped on standard input (keeps it out of `ps` and shell history); one trailing newline dropped. */
+export async function readSecretFromStdin(option: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (!text) throw new UsageError(`${option}: nothing on standard input`);
+  return text;
+}
+
 export function printJson(value: unknown): void {
   console.log(JSON.stringify(value));
 }

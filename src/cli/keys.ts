@@ -5,16 +5,17 @@ import { findAccount, findAccountByEmail } from '../accounts/accounts.js';
 import { notFound } from '../accounts/errors.js';
 import type { KeyInfo, KeyMode, KeyUpdate } from '../accounts/keys.js';
 import type { Store } from '../store/index.js';
-import { formatTable, intOption, openKeysContext, parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
+import { formatTable, intOption, openKeysContext, parseOrUsage, printJson, readSecretFromStdin, runCommand, UsageError } from './command-support.js';
 
 const HELP = `Usage:
   opencompress keys create --account ID|EMAIL --mode router [options]
-  opencompress keys create --account ID|EMAIL --mode byok --upstream-base-url URL --upstream-key KEY [options]
+  opencompress keys create --account ID|EMAIL --mode byok --upstream-base-url URL (--upstream-key KEY | --upstream-key-stdin) [options]
   opencompress keys list --account ID|EMAIL [--active] [--json]
   opencompress keys revoke KEY_ID [--json]
   opencompress keys update KEY_ID [--name N] [--level L|default] [--rpm N] [--concurrency N] [--json]
 
 create options:
+  --upstream-key-stdin  read the upstream key from standard input (keeps it out of \`ps\` and shell history)
   --name N              a label for the key
   --provider P          upstream kind, informational (openai, azure, anthropic, groq, together, custom …)
   --level L             default compression: off | lossless | balanced | aggressive
@@ -85,6 +86,7 @@ async function create(argv: string[]): Promise<number> {
         mode: { type: 'string' },
         'upstream-base-url': { type: 'string' },
         'upstream-key': { type: 'string' },
+        'upstream-key-stdin': { type: 'boolean' },
         name: { type: 'string' },
         provider: { type: 'string' },
         level: { type: 'string' },
@@ -104,6 +106,8 @@ async function create(argv: string[]): Promise<number> {
   if (values.mode !== 'router' && values.mode !== 'byok') throw new UsageError('--mode must be "router" or "byok"');
   const rpm = intOption(values.rpm, 'rpm');
   const concurrency = intOption(values.concurrency, 'concurrency');
+  if (values['upstream-key'] !== undefined && values['upstream-key-stdin']) throw new UsageError('give --upstream-key or --upstream-key-stdin, not both');
+  const upstreamKey = values['upstream-key-stdin'] ? await readSecretFromStdin('--upstream-key-stdin') : values['upstream-key'];
   const ctx = await openKeysContext();
   try {
     const accountId = await resolveAccountId(ctx.store, values.account);
@@ -112,7 +116,7 @@ async function create(argv: string[]): Promise<number> {
       mode: values.mode as KeyMode,
       name: values.name,
       upstreamBaseUrl: values['upstream-base-url'],
-      upstreamKey: values['upstream-key'],
+      upstreamKey,
       upstreamProvider: values.provider,
       level: levelOption(values.level) ?? undefined,
       rpm,

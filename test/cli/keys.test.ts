@@ -150,7 +150,15 @@ describe('CLI: accounts, keys, migrate, rotate-master-key (SQLite, embedded mast
   });
 
   test('keys list never prints the upstream key, only its last 4 characters', async () => {
-    const list = oneJson(cli(['keys', 'list', '--account', accountId, '--json']).stdout);
+    const piped = cli(['keys', 'create', '--account', accountId, '--mode', 'byok', '--upstream-base-url', 'https://api.example.com/v1', '--upstream-key-stdin', '--json'], {}, `${UPSTREAM_KEY}\n`);
+    assert.equal(piped.code, 0, piped.stderr);
+    const pipedKey = oneJson(piped.stdout);
+    await withKeys(async (keys, secrets) => {
+      const resolved = await keys.verify(pipedKey.key);
+      assert.equal(secrets.open(resolved!.sealedUpstreamKey!, upstreamKeyAad(accountId, pipedKey.id)), UPSTREAM_KEY);
+      await keys.revoke(pipedKey.id);
+    });
+    const list = oneJson(cli(['keys', 'list', '--account', accountId, '--active', '--json']).stdout);
     assert.equal(list.data.length, 2);
     const k = list.data.find((x: { id: string }) => x.id === byok.id);
     assert.equal(k.upstream_key_last4, '9876');
@@ -182,7 +190,7 @@ describe('CLI: accounts, keys, migrate, rotate-master-key (SQLite, embedded mast
     assert.equal(rot.code, 0, rot.stderr);
     const result = oneJson(rot.stdout);
     assert.equal(result.source, 'file');
-    assert.equal(result.resealed, 2); // one upstream key + the pepper
+    assert.equal(result.resealed, 3); // two upstream keys (one revoked, still sealed) + the pepper
     assert.notEqual(readFileSync(join(dataDir, 'master.key'), 'utf8'), oldKeyFile);
     assert.ok(!rot.stdout.includes(oldKeyFile.trim()) && !rot.stdout.includes(readFileSync(join(dataDir, 'master.key'), 'utf8').trim()), 'no key printed');
     await withKeys(async (keys, secrets) => {
