@@ -14,7 +14,7 @@
 // of every template verbatim, the rest sampled toward ctx.keep (aggressive: none), and the first
 // kept line of the template says how many were left out: `line [+N similar]`.
 // Every level: consecutive lines sharing a timestamp-and-source prefix are written under it once
-// (error/warning lines only open such groups, except at aggressive).
+// (error lines only open such groups, and warnings too at balanced; at aggressive any line joins).
 import type { Block, Transform, TransformContext } from '../types.js';
 import { lineSeverity, lineShape, type LineShape, type Severity } from './log-templates.js';
 
@@ -78,7 +78,7 @@ function compressLog(text: string, ctx: TransformContext): LogOut {
   if (ctx.level !== 'lossless' && ctx.keep < 1) {
     entries = select(lines, severity, shapes, shapeOf, ctx, omitted);
   } else {
-    entries = lines.map((t, i) => ({ text: t, important: severity[i] > 0, error: severity[i] > 0, dropped: 0 }));
+    entries = lines.map((t, i) => ({ text: t, important: severity[i] > 0, error: severity[i] === 2, dropped: 0 }));
   }
   return { text: render(entries, (e) => (e.shape ??= lineShape(e.text))), omitted };
 }
