@@ -22,6 +22,11 @@ const TITLES: Record<string, string> = {
   '/signup': 'Sign up',
 };
 
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, true), [to]);
+  return null;
+}
+
 export function App() {
   const path = usePath();
   const [meta, setMeta] = useState<Meta>();
@@ -91,10 +96,7 @@ export function App() {
     const mode = path === '/signup' || (meta.setupRequired && meta.signup === 'open') ? 'signup' : 'signin';
     return <AuthPage mode={mode} meta={meta} onSignedIn={signedIn} />;
   }
-  if (path === '/signin' || path === '/signup') {
-    navigate('/', true);
-    return null;
-  }
+  if (path === '/signin' || path === '/signup') return <Redirect to="/" />;
 
   let page;
   switch (path) {

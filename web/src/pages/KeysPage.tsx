@@ -9,7 +9,7 @@ import { useAsync } from '../useAsync';
 import { CreateKeyDialog, LimitsDialog, RevealKeyDialog, RevokeKeyDialog } from './KeyForms';
 
 function limitText(n: number, unit: string): string {
-  return n === 0 ? 'unlimited' : `${n} ${unit}`;
+  return n === 0 ? `unlimited ${unit.replace('/min', 'rpm')}` : `${n}${unit.startsWith('/') ? '' : ' '}${unit}`;
 }
 
 export function KeysPage({ meta }: { meta: Meta }) {
@@ -58,7 +58,7 @@ export function KeysPage({ meta }: { meta: Meta }) {
                   <th>Name</th>
                   <th>Key</th>
                   <th>Mode</th>
-                  <th className="hide-sm">Created</th>
+                  <th className="hide-md">Created</th>
                   <th>Last used</th>
                   <th className="hide-sm">Settings</th>
                   <th>Status</th>
@@ -83,14 +83,17 @@ export function KeysPage({ meta }: { meta: Meta }) {
                     <td data-label="Mode">
                       <span className={`badge badge-${k.mode}`}>{k.mode === 'byok' ? 'BYOK' : 'Router'}</span>
                     </td>
-                    <td className="hide-sm nowrap" data-label="Created">{date(k.createdAt)}</td>
-                    <td className="nowrap" data-label="Last used" title={k.lastUsedAt ?? undefined}>
+                    <td className="hide-md nowrap" data-label="Created">{date(k.createdAt)}</td>
+                    <td className="nowrap" data-label="Last used" title={k.lastUsedAt ? `Last used ${k.lastUsedAt}; created ${k.createdAt}` : `Created ${k.createdAt}`}>
                       {ago(k.lastUsedAt)}
                     </td>
-                    <td className="hide-sm nowrap cell-sub" data-label="Settings">
-                      <span>
-                        {k.level ?? 'balanced'} · {limitText(k.rpm, '/min')} · {limitText(k.concurrency, 'concurrent')}
-                      </span>
+                    <td className="hide-sm" data-label="Settings">
+                      <div>
+                        <div className="capitalize">{k.level ?? 'balanced'}</div>
+                        <div className="cell-sub nowrap">
+                          {limitText(k.rpm, '/min')} · {limitText(k.concurrency, 'concurrent')}
+                        </div>
+                      </div>
                     </td>
                     <td data-label="Status">
                       <span className={`badge badge-${k.status}`}>{k.status === 'active' ? 'Active' : 'Revoked'}</span>
