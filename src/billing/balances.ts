@@ -49,12 +49,28 @@ export class BalanceCache {
     private readonly maxEntries = 100_000,
   ) {}
 
+  private readonly pending = new Map<string, Promise<number>>();
+
   async get(accountId: string): Promise<number> {
     const hit = this.cache.get(accountId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.micros;
-    const micros = await ensureBalance(this.db, accountId, this.freeCreditMicros);
-    this.set(accountId, micros);
-    return micros;
+    // Concurrent admissions of one account share a single read.
+    let read = this.pending.get(accountId);
+    if (!read) {
+      read = ensureBalance(this.db, accountId, this.freeCreditMicros).then(
+        (micros) => {
+          this.pending.delete(accountId);
+          this.set(accountId, micros);
+          return micros;
+        },
+        (err: unknown) => {
+          this.pending.delete(accountId);
+          throw err;
+        },
+      );
+      this.pending.set(accountId, read);
+    }
+    return read;
   }
 
   /** Record a balance this process just wrote (after a charge or a grant). */
