@@ -3,6 +3,7 @@
 // verify: format check → HMAC-SHA256(pepper) → cache (≤ 1 s, positive and negative) → one indexed
 // lookup. Revocation drops the key from this process's cache at once and tells other processes over
 // Redis when configured; without Redis they follow within the TTL.
+import { inspect } from 'node:util';
 import type { Level } from '../compress/types.js';
 import type { Store } from '../store/index.js';
 import { lockAccount } from '../store/accounts.js';
@@ -142,6 +143,15 @@ export class KeyService {
     this.maxActive = opts.maxActiveKeys ?? MAX_ACTIVE_KEYS;
     this.timer = setInterval(() => void this.flushTouches(), opts.touchFlushMs ?? 5000);
     this.timer.unref();
+  }
+
+  // Defence in depth: logging or serialising the service never prints the pepper.
+  toJSON(): object {
+    return { cacheTtlMs: this.cache.ttlMs, cached: this.cache.size, pendingTouches: this.touches.size };
+  }
+
+  [inspect.custom](): string {
+    return `KeyService ${JSON.stringify(this.toJSON())}`;
   }
 
   static async create(opts: KeyServiceOptions): Promise<KeyService> {

@@ -1,5 +1,6 @@
 // The secrets/ facade: `createSecrets(config)` → { seal, open } over the loaded master keys.
 // A plaintext upstream key exists only here and, for one upstream call, in upstream/.
+import { inspect } from 'node:util';
 import type { Config } from '../config.js';
 import { openWith, parseSealed, sealWith } from './envelope.js';
 import { loadMasterKeys, type Keyring, type MasterKey, type MasterKeyConfig } from './master-keys.js';
@@ -14,6 +15,15 @@ export function upstreamKeyAad(accountId: string, keyId: string): string {
 
 export class Secrets {
   constructor(readonly keyring: Keyring) {}
+
+  // Defence in depth: logging or serialising this object never prints key material.
+  toJSON(): object {
+    return { primaryKid: this.primaryKid, kids: [...this.keyring.byKid.keys()] };
+  }
+
+  [inspect.custom](): string {
+    return `Secrets { primaryKid: '${this.primaryKid}' }`;
+  }
 
   /** id of the master key that seals new values */
   get primaryKid(): string {

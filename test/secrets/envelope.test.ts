@@ -66,6 +66,16 @@ describe('secrets envelope (AES-256-GCM)', () => {
     }
   });
 
+  test('logging or serialising the Secrets object never shows key material', async () => {
+    const { inspect } = await import('node:util');
+    const k = generateMasterKey();
+    const s = ring(k);
+    for (const text of [JSON.stringify(s), inspect(s, { depth: 10 }), JSON.stringify({ s })]) {
+      assert.ok(!text.includes(k.key.toString('base64')) && !text.includes(k.key.toString('hex')) && !/Buffer|data/.test(text), text);
+      assert.ok(text.includes(k.kid));
+    }
+  });
+
   test('a keyring opens values of every key it holds and seals with the primary', () => {
     const oldKey = generateMasterKey();
     const newKey = generateMasterKey();
