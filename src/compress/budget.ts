@@ -8,7 +8,7 @@ import type { CompressOptions, Level } from './types.js';
 
 export const LEVEL_KEEP: Record<Exclude<Level, 'off'>, number> = {
   lossless: 1,
-  balanced: 0.45,
+  balanced: 0.42,
   aggressive: 0.2,
 };
 

@@ -66,7 +66,7 @@ export const prose: Transform = (block: Block, ctx: TransformContext): Block => 
   const units = lines.units;
   if (units.length === 0) return block;
   const total = estimateTokens(block.text);
-  const aggressive = ctx.level === 'aggressive' || ctx.keep < 0.45;
+  const aggressive = ctx.level === 'aggressive' || ctx.keep < 0.3;
   const keep: boolean[] = new Array(units.length).fill(true);
   const omitted: string[] = [];
   if (total >= (aggressive ? MIN_SELECT_TOKENS.aggressive : MIN_SELECT_TOKENS.balanced) && ctx.keep < 1 && units.length > 2) {
