@@ -5,6 +5,11 @@ export interface CachedKey {
   id: string;
 }
 
+export interface LookupToken {
+  epoch: number;
+  startedAt: number;
+}
+
 interface Entry<T> {
   value: T | null;
   expires: number;
@@ -31,13 +36,18 @@ export class KeyCache<T extends CachedKey> {
     return e.value;
   }
 
-  /** token to pass to `set` after a lookup; a set with a stale token is ignored */
-  begin(): number {
-    return this.epoch;
+  /**
+   * Call before a lookup; pass the token to `set`. A set with a stale token (an invalidation
+   * happened meanwhile) is ignored, and the entry's lifetime counts from the START of the lookup,
+   * so an answer is never trusted for longer than the TTL after the database was read.
+   */
+  begin(now = Date.now()): LookupToken {
+    return { epoch: this.epoch, startedAt: now };
   }
 
-  set(hash: string, value: T | null, token: number, now = Date.now()): void {
-    if (token !== this.epoch || this.ttlMs <= 0) return;
+  set(hash: string, value: T | null, token: LookupToken): void {
+    if (token.epoch !== this.epoch || this.ttlMs <= 0) return;
+    const now = token.startedAt;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.delete(oldest);
