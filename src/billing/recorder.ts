@@ -111,6 +111,10 @@ export class UsageRecorder {
         shortfall_micros: 0,
         latency_ms: int(e.latencyMs),
       };
+      if (this.closed) {
+        this.drop(1, 'usage row recorded after billing was closed', true);
+        return;
+      }
       if (this.queue.length >= this.maxQueue) {
         this.drop(1, 'usage queue full');
         return;

@@ -189,6 +189,10 @@ for (const dialect of DIALECTS) {
       await rec.close();
       const droppedAfter = (await registry.getSingleMetric('opencompress_usage_rows_dropped_total')!.get()).values[0].value;
       assert.equal(droppedAfter, 5, 'rows still unwritten at shutdown are reported too');
+      rec.record(event(acct));
+      const late = (await registry.getSingleMetric('opencompress_usage_rows_dropped_total')!.get()).values[0].value;
+      assert.equal(late, 6, 'a row recorded after close is reported, not silently kept');
+      assert.ok(lines.some((l) => l.includes('after billing was closed')));
       await broken.close();
     });
   });
