@@ -14,15 +14,24 @@ export { decodeJsonTable } from './json-table.js';
 /** Deeper values are only minified (the structural passes recurse). */
 const MAX_DEPTH = 200;
 
-// One-entry cache: the segmenter usually calls isJson(text) right before json() on the same text.
+// One-entry cache: a segmenter that calls isJson(text) right before json() on the same text parses
+// it once. Only small texts are cached (a parse tree is several times its text), and json() clears
+// the entry it used, so nothing large stays alive between requests.
+const CACHE_MAX_CHARS = 256 * 1024;
 let lastText: string | null = null;
 let lastParse: ParseResult | null = null;
 
-function parseCached(text: string): ParseResult | null {
-  if (text === lastText) return lastParse;
+function parseCached(text: string, keep: boolean): ParseResult | null {
+  if (text === lastText) {
+    const r = lastParse;
+    if (!keep) lastText = lastParse = null;
+    return r;
+  }
   const r = parseJson(text);
-  lastText = text;
-  lastParse = r;
+  if (keep && text.length <= CACHE_MAX_CHARS) {
+    lastText = text;
+    lastParse = r;
+  }
   return r;
 }
 
@@ -32,7 +41,7 @@ export function isJson(text: string): boolean {
     const t = text.trimStart();
     const c = t.charCodeAt(0);
     if (c !== 123 && c !== 91) return false;
-    return parseCached(text) !== null;
+    return parseCached(text, true) !== null;
   } catch {
     return false;
   }
@@ -57,7 +66,7 @@ interface JsonOut {
 }
 
 function compressJson(text: string, ctx: TransformContext): JsonOut | null {
-  const parsed = parseCached(text);
+  const parsed = parseCached(text, false);
   if (parsed === null) return compressJsonLines(text);
   if (parsed.depth > MAX_DEPTH) return { text: minifyText(text), omitted: [] };
   return encode(parsed.node, ctx);
