@@ -250,9 +250,9 @@ export class KeyService {
     const existing = await table.findKeyById(this.opts.store.db, id);
     if (!existing || (opts.accountId !== undefined && existing.account_id !== opts.accountId)) throw notFound('no such key');
     const row = (await table.revokeKey(this.opts.store.db, id, nowIso())) ?? existing;
-    this.touches.delete(id);
+    // A use just before revocation is still pending in `touches`: keep it, so "last used" stays true.
     await this.announce(id);
-    return toKeyInfo(row);
+    return this.withPendingTouch(toKeyInfo(row));
   }
 
   async update(id: string, patch: KeyUpdate, opts: { accountId?: string } = {}): Promise<KeyInfo> {

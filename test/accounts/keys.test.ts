@@ -218,6 +218,18 @@ for (const dialect of DIALECTS) {
       const second = (await findKeyById(t.store.db, k.id))?.last_used_at;
       assert.ok(second && second > first, 'close() flushes');
     });
+
+    test('a use just before revocation is still recorded as last used', async () => {
+      const acct = await createAccount(t.store, { email: email() });
+      const svc = await service({ touchFlushMs: 3_600_000 });
+      const k = await svc.create({ accountId: acct.id, mode: 'router' });
+      assert.ok(await svc.verify(k.key));
+      const revoked = await svc.revoke(k.id);
+      assert.equal(revoked.status, 'revoked');
+      assert.ok(revoked.lastUsedAt, 'the revoke answer shows the pending use');
+      await svc.flushTouches();
+      assert.ok((await findKeyById(t.store.db, k.id))?.last_used_at, 'the pending use is written after revocation');
+    });
   });
 }
 
