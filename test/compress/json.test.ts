@@ -14,6 +14,7 @@ function ctx(level: TransformContext['level'], keep: number, query = ''): Transf
 const LOSSLESS = ctx('lossless', 1);
 const run = (text: string, c: TransformContext = LOSSLESS): Block => json({ kind: 'json', text }, c);
 const pretty = (v: unknown): string => JSON.stringify(v, null, 2);
+const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 function users(n: number): Array<Record<string, unknown>> {
   return Array.from({ length: n }, (_, i) => ({
@@ -104,6 +105,18 @@ describe('json transform, lossless', () => {
   test('JSON Lines are minified line by line', () => {
     const text = '{ "level": "info", "msg": "a" }\n{ "level": "error", "msg": "b" }\n';
     assert.equal(run(text).text, '{"level":"info","msg":"a"}\n{"level":"error","msg":"b"}');
+  });
+
+  test('JSON Lines logs are folded like logs at the lossy levels, error records kept whole', () => {
+    const lines = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({ level: i === 33 ? 'error' : 'info', time: `2024-05-01T12:00:${pad2(i)}.123Z`, reqId: `req-${1000 + i}`, msg: i === 33 ? 'payment provider unreachable' : 'request completed' }),
+    );
+    const text = lines.join('\n');
+    const block = json({ kind: 'json', text }, ctx('aggressive', 0.3));
+    assert.ok(block.text.length < text.length * 0.3);
+    assert.ok(block.text.split('\n').includes(lines[33]));
+    assert.match(block.text, /\[\+\d+ similar\]/);
+    assert.equal(run(text).text, text); // lossless: already minified JSON Lines stay as they are
   });
 
   test('isJson recognises objects and arrays only', () => {

@@ -1,12 +1,15 @@
 // The JSON transform. Lossless: minify (white space outside strings removed, every scalar's source
 // text kept byte for byte) and arrays of same-shape objects as compact tables (json-table.ts).
-// Balanced/aggressive: large arrays are also sampled toward ctx.keep (json-sample.ts). The result is
-// always valid JSON; `decodeJsonTable` reads it back. Never throws, never grows the text.
+// Balanced/aggressive: large arrays are also sampled toward ctx.keep (json-sample.ts), URL templates
+// (and at aggressive empty and derived link fields) pruned (json-prune.ts). The result is always
+// valid JSON; `decodeJsonTable` reads it back. JSON Lines (structured logs) are minified line by line
+// and, at the lossy levels, folded like logs. Never throws, never grows the text.
 import type { Block, Transform, TransformContext } from '../types.js';
 import { type JNode, type ParseResult, minifyText, parseJson, serialize } from './json-syntax.js';
 import { pruneFields } from './json-prune.js';
 import { AGGRESSIVE_LIMITS, BALANCED_LIMITS, sampleArrays } from './json-sample.js';
 import { REF_KEY, dedupeSubtrees } from './json-refs.js';
+import { logs } from './logs.js';
 import { OMITTED_KEY, TABLE_KEY, encodeTables, markerKeysIn } from './json-table.js';
 
 export { decodeJsonTable } from './json-table.js';
@@ -67,7 +70,7 @@ interface JsonOut {
 
 function compressJson(text: string, ctx: TransformContext): JsonOut | null {
   const parsed = parseCached(text, false);
-  if (parsed === null) return compressJsonLines(text);
+  if (parsed === null) return compressJsonLines(text, ctx);
   if (parsed.depth > MAX_DEPTH) return { text: minifyText(text), omitted: [] };
   return encode(parsed.node, ctx);
 }
@@ -92,8 +95,10 @@ function encode(input: JNode, ctx: TransformContext | null): JsonOut {
   return { text: serialize(encodeTables(root).node), omitted };
 }
 
-/** JSON Lines (one value per line): each line minified on its own; null if not JSON Lines. */
-function compressJsonLines(text: string): JsonOut | null {
+/** JSON Lines (one value per line, e.g. structured logs): each line minified on its own, and at the
+ *  lossy levels the lines then go through the logs transform (fold by template, errors kept).
+ *  Null if the text is not JSON Lines. */
+function compressJsonLines(text: string, ctx: TransformContext): JsonOut | null {
   if (text.indexOf('\n') < 0) return null;
   const lines = text.split('\n');
   const out: string[] = [];
@@ -109,5 +114,8 @@ function compressJsonLines(text: string): JsonOut | null {
     out.push(p.depth > MAX_DEPTH ? minifyText(line) : encode(p.node, null).text);
   }
   if (values < 2) return null;
-  return { text: out.join('\n').trim(), omitted: [] };
+  const minified = out.join('\n').trim();
+  if (ctx.level === 'lossless' || ctx.keep >= 1 || values < 3) return { text: minified, omitted: [] };
+  const folded = logs({ kind: 'log', text: minified }, ctx);
+  return { text: folded.text, omitted: folded.omitted ?? [] };
 }
