@@ -216,6 +216,19 @@ function compressMessage(
   return { message: next, stats: { ...base, compressedTokens, transforms: applied, guard: 'kept' } };
 }
 
+/** A user message that is one JSON value is compressed as JSON (no verbatim tail to split off). */
+function isWholeJson(text: string): boolean {
+  const t = text.trimStart();
+  const c = t.charCodeAt(0);
+  if (c !== 123 && c !== 91) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function compressText(
   text: string,
   ctx: TransformContext,
@@ -226,7 +239,7 @@ function compressText(
   // the trailing question/instruction of a user message (or a short user message) stays verbatim
   let body = text;
   let tail = '';
-  if (isUser) {
+  if (isUser && !isWholeJson(text)) {
     if (text.length <= SHORT_USER_CHARS) return { text, transforms: [], blocks: [] };
     const at = trailingInstructionStart(text);
     body = text.slice(0, at);

@@ -92,6 +92,16 @@ describe('compressMessages', () => {
     assert.match(textOf(r.messages[1]), /changeable covers in five colours/);
   });
 
+  test('a user message that is pure JSON stays valid JSON', () => {
+    const value = { rows: Array.from({ length: 30 }, (_, i) => ({ id: i, name: `item ${i}`, ok: i % 2 === 0 })) };
+    const m: ChatMessage[] = [{ role: 'user', content: JSON.stringify(value, null, 2) }];
+    for (const level of ['lossless', 'balanced', 'aggressive'] as const) {
+      const out = compressMessages(m, { level }).messages[0].content as string;
+      assert.doesNotThrow(() => JSON.parse(out), level);
+      assert.ok(out.length < (m[0].content as string).length);
+    }
+  });
+
   test('targetRatio and targetTokens give a budget instead of a level', () => {
     const loose = compressMessages(ragPrompt, { targetRatio: 0.9 });
     const tight = compressMessages(ragPrompt, { targetRatio: 0.2 });
