@@ -120,7 +120,7 @@ if (values.data) {
 }
 
 process.stderr.write('\n');
-console.log(renderTable(header, rows));
+console.log(renderTable(header, rows, [0, 1]));
 const ten = headline['mixed 10k/balanced'];
 if (ten) {
   console.log(`\n10k-token mixed prompt, balanced: ${ten.ms.toFixed(2)} ms CPU (target ≤ 10 ms) ${ten.ms <= 10 ? 'OK' : 'MISSED'}`);

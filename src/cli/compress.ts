@@ -101,7 +101,7 @@ export function formatStats(stats: CompressStats): string {
     m.transforms.join(',') || '-',
     m.reason ? `${m.guard} (${m.reason})` : m.guard,
   ]);
-  const table = renderTable(['#', 'role', 'before', 'after', 'transforms', 'guard'], rows);
+  const table = renderTable(['#', 'role', 'before', 'after', 'transforms', 'guard'], rows, [1, 4, 5]);
   return `${head}\n\n${table}`;
 }
 

@@ -21,11 +21,12 @@ const columns: Array<[string, (a: Aggregate & { cases: number }) => string]> = [
   ['tokens/s', (a) => int(a.tokens_per_second)],
 ];
 
-/** Renders rows as an aligned text table (first column left-aligned, the rest right-aligned). */
-export function renderTable(header: string[], rows: string[][]): string {
+/** Renders rows as an aligned text table; `leftAligned` lists the text columns (default: the first),
+ *  every other column is right-aligned. */
+export function renderTable(header: string[], rows: string[][], leftAligned: readonly number[] = [0]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    cells.map((c, i) => (leftAligned.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
