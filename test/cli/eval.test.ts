@@ -56,7 +56,18 @@ const cases = [
   {
     id: 'n1',
     kind: 'brand_new_kind',
-    messages: [{ role: 'user', content: 'Nothing to see here.' }],
+    messages: [
+      { role: 'user', content: 'Look at this.' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: '{"ok": true}' },
+      {
+        role: 'user',
+        content: [
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+          { type: 'text', text: 'Nothing to see here.' },
+        ],
+      },
+    ],
     question: null,
     answers: [],
     must_keep: [],
