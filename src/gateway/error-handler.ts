@@ -37,8 +37,9 @@ export function installErrorHandlers(app: FastifyInstance, config: Config): void
       request.log.error({ err: { type: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
       gw = internalError();
     }
-    if (reply.sent || reply.raw.headersSent) {
-      reply.raw.destroy();
+    if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) {
+      // the client is gone (or the answer already started): nothing can be sent
+      if (!reply.raw.destroyed) reply.raw.destroy();
       return;
     }
     reply.code(gw.status).headers(gw.headers).type('application/json; charset=utf-8').send(gw.toBody());

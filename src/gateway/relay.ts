@@ -30,16 +30,27 @@ export interface RelayResult {
   failure: UpstreamFailure | null;
 }
 
-/** JSON (or any non-SSE) body: bytes through as they come; returns the copy for usage parsing. */
-export async function relayBody(res: ServerResponse, body: Body, copy: Buffer[]): Promise<RelayResult> {
+/**
+ * JSON (or any non-SSE) body: bytes through as they come; keeps a copy for usage parsing. When a
+ * chunk completes the announced Content-Length it is written together with the end of the
+ * response (one socket write instead of two — nothing is held back).
+ */
+export async function relayBody(res: ServerResponse, body: Body, copy: Buffer[], contentLength: number): Promise<RelayResult> {
+  let seen = 0;
   try {
     for await (const chunk of body) {
-      copy.push(chunk as Buffer);
-      const wait = write(res, chunk as Buffer);
+      const buf = chunk as Buffer;
+      copy.push(buf);
+      seen += buf.length;
+      if (seen === contentLength) {
+        res.end(buf);
+        continue;
+      }
+      const wait = write(res, buf);
       if (wait) await wait;
       if (res.destroyed) break;
     }
-    res.end();
+    if (!res.writableEnded) res.end();
     return { failure: null };
   } catch (err) {
     if (res.destroyed) return { failure: null };

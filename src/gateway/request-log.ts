@@ -1,7 +1,7 @@
 // One compact log line and the request metrics per request, written when the response closes
 // (so hijacked streaming responses are covered too). Routes add what they know (key id, mode,
 // model, level, tokens, upstream time, outcome) to `request.oc`; headers and bodies are never
-// logged. Also maintains the in-flight gauge used for graceful shutdown.
+// logged. Also sets `x-request-id` on every response and maintains the in-flight gauge.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -32,8 +32,7 @@ declare module 'fastify' {
   }
 }
 
-export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics): { inflight: () => number } {
-  let inflight = 0;
+export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics): void {
   // Labelled metric children by (route, status, mode): prom-client hashes the label object on
   // every inc/observe otherwise. Bounded: routes are registered routes, statuses and modes few.
   const children = new Map<string, { requests: { inc(): void }; duration: { observe(v: number): void } }>();
@@ -51,10 +50,9 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
   app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
     request.ocStart = process.hrtime.bigint();
     request.oc = {};
-    inflight++;
+    reply.header('x-request-id', request.id);
     metrics.inflight.inc();
     reply.raw.once('close', () => {
-      inflight--;
       metrics.inflight.dec();
       const seconds = Number(process.hrtime.bigint() - request.ocStart) / 1e9;
       const route = request.routeOptions?.url ?? 'unmatched';
@@ -77,5 +75,4 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
     });
     done();
   });
-  return { inflight: () => inflight };
 }

@@ -38,8 +38,9 @@ describe('gateway failures', () => {
   });
 
   test('missing and invalid keys are 401 auth_error', async () => {
-    const none = await post(gw, JSON.stringify(hello), {});
+    const none = await post(gw, JSON.stringify(hello), { 'x-request-id': 'trace-123' });
     assert.equal(none.status, 401);
+    assert.equal(none.headers.get('x-request-id'), 'trace-123');
     assertOpenAiError(none.json, 'auth_error');
     await assert.rejects(gw.client('sk-occ-' + 'x'.repeat(43)).chat.completions.create(hello), (err: any) => err.status === 401 && err.error?.type === 'auth_error');
     await assert.rejects(gw.client('not-a-key').chat.completions.create(hello), (err: any) => err.status === 401);

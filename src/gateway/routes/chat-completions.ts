@@ -236,7 +236,7 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     }
   } else {
     run.responseCopy = [];
-    result = await relayBody(res, upstream.body, run.responseCopy);
+    result = await relayBody(res, upstream.body, run.responseCopy, Number(headers['content-length'] ?? -1));
   }
   oc.upstreamMs = Math.round((performance.now() - upstreamStart) * 100) / 100;
   if (result.failure) {
