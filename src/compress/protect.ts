@@ -19,19 +19,19 @@ interface SpanPattern {
 
 const SPAN_PATTERNS: SpanPattern[] = [
   { re: /`[^`\n]{1,200}`/g, needs: ['`'] }, // inline code
-  { re: /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]+/g, needs: ['://'] }, // URLs
-  { re: /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, needs: ['@'] }, // e-mail
-  { re: /(?:~|\.{1,2})?\/(?:[\w.@+-]+\/)*[\w.@+-]+|\b[\w.-]+(?:\/[\w.@+-]+)+\.\w{1,8}\b|\b[A-Za-z]:\\[\w\\.-]+/g, gate: /\/[\w.@+-]|:\\/ }, // paths
+  { re: /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]{1,2048}/g, needs: ['://'] }, // URLs
+  { re: /\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b/g, needs: ['@'] }, // e-mail
+  { re: /(?:~|\.{1,2})?\/(?:[\w.@+-]{1,255}\/){0,32}[\w.@+-]{1,255}|\b[\w.-]{1,255}(?:\/[\w.@+-]{1,255}){1,32}\.\w{1,8}\b|\b[A-Za-z]:\\[\w\\.-]{1,1024}/g, gate: /\/[\w.@+-]|:\\/ }, // paths
   { re: /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, gate: /\d-\d/ }, // ISO dates
   { re: /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g, gate: /\d[/.-]\d/ }, // numeric dates
   { re: /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b/g, gate: /\d,? \d{4}/ },
   { re: /\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/g, gate: /[a-z] \d{4}/ },
   { re: /\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b/g, needs: [':'], digits: true }, // times
-  { re: /(?:[$€£¥] ?)?[-+]?\d+(?:[.,/]\d+)*(?: ?(?:%|[A-Za-zµ°][A-Za-z]{0,11}\b))?/g, digits: true }, // numbers + unit
+  { re: /(?:[$€£¥] ?)?[-+]?(?<![\d.,/])\d+(?:[.,/]\d+)*(?: ?(?:%|[A-Za-zµ°][A-Za-z]{0,11}\b))?/g, digits: true }, // numbers + unit
   { re: /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, gate: /[a-z][A-Z]/ }, // camelCase
   { re: /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g, gate: /[a-z0-9][A-Z]/ }, // PascalCase with an inner capital
-  { re: /\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b/g, needs: ['_'] }, // snake_case
-  { re: /\b[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?/g, gate: /[\w$]\.[A-Za-z_$]/ }, // Foo.bar
+  { re: /\b[A-Za-z0-9]{1,64}(?:_[A-Za-z0-9]{1,64}){1,16}\b/g, needs: ['_'] }, // snake_case
+  { re: /\b[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){1,16}(?:\(\))?/g, gate: /[\w$]\.[A-Za-z_$]/ }, // Foo.bar
   { re: /\b[A-Z]{2,}[-_]?\d+\b|\b(?=[a-f]*\d)[0-9a-f]{7,40}\b/g, gate: /[A-Z][-_]?\d|[0-9a-f]{7}/ }, // error codes, hashes
   { re: /"[^"\n]{1,200}"|“[^”\n]{1,200}”/g, needs: ['"', '“'] }, // double-quoted strings
   { re: /(?<![\w'])'[^'\n]{1,120}'(?![\w'])/g, needs: ["'"] }, // single-quoted strings

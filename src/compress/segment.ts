@@ -17,8 +17,8 @@ const LOG_LINE =
 const STACK_LINE =
   /^(?:\s+at [\w$.<>\[\]/]+|\s+at \S|Traceback \(most recent call last\)|\s+File ".*", line \d+|Caused by: |\s*\.\.\. \d+ (?:more|common frames omitted)|\s+\^+\s*$|[\w.$]+(?:Exception|Error)(?::|$))/;
 const TABLE_LINE = /^\s*\|.*\|\s*$/;
-const HTML_TAG = /<\/?(?:p|div|span|br|a|table|thead|tbody|tr|td|th|li|ul|ol|h[1-6]|strong|em|b|i|u|img|section|article|header|footer|nav|main|html|body|head|meta|link|script|style|pre|code|blockquote|hr|label|input|button|form|small|sup|sub)\b[^>]*>/i;
-const MD_LINE = /^\s{0,3}(?:#{1,6}\s|[-*+]\s+\S|\d{1,3}[.)]\s+\S|>\s?|(?:[-*_]\s*){3,}$)|\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\s]+\)/;
+const HTML_TAG = /<\/?(?:p|div|span|br|a|table|thead|tbody|tr|td|th|li|ul|ol|h[1-6]|strong|em|b|i|u|img|section|article|header|footer|nav|main|html|body|head|meta|link|script|style|pre|code|blockquote|hr|label|input|button|form|small|sup|sub)\b[^>]{0,500}>/i;
+const MD_LINE = /^\s{0,3}(?:#{1,6}\s|[-*+]\s+\S|\d{1,3}[.)]\s+\S|>\s?|(?:[-*_]\s*){3,}$)|\*\*[^*\n]{1,300}\*\*|__[^_\n]{1,300}__|\[[^\]\n]{1,300}\]\([^)\s]{1,2000}\)/;
 const CODE_START =
   /^\s*(?:def |class |pass$|break$|continue$|import |from \S+ import |return\b|function\b|const |let |var |if\s*\(|for\s*\(|while\s*\(|elif |else\s*[:{]|try\s*[:{]|except\b|finally\s*[:{]|catch\s*\(|switch\s*\(|case .+:|public |private |protected |static |#include|#define|package |func |fn |impl |struct |enum |interface |type \w+ = |export |async |await |yield |raise |throw |@\w+|\/\/|\/\*|\*\/|\* |#!|module\.exports|require\(|\w+(?:\.\w+)*\s*=\s*[^=]|\w+(?:\.\w+)*\(.*\)\s*;?$|[}\])]+[;,)]*\s*$)/;
 const CODE_END = /(?:[{};]|\)\s*:|=>|\):?|\[|,)\s*$/;

@@ -46,12 +46,37 @@ export function estimateTokens(text: string): number {
   return Math.ceil(ascii / 4 + other / 1.5);
 }
 
+/** Runs the BPE would take as one piece: byte-pair merging is quadratic in a piece's length, so
+ *  a 100k-character line of "=" or "[" would take seconds. Such runs are counted in slices of
+ *  RUN_SLICE characters (a tiny over-estimate on input that is pathological anyway); ordinary
+ *  text never has them and is counted exactly. */
+const LONG_RUN = /[^\s\p{L}\p{N}]{256,}|\p{L}{256,}|\p{N}{256,}/gu;
+const RUN_SLICE = 64;
+
+function exact(tokenizer: 'o200k' | 'cl100k', text: string): number {
+  return tokenizer === 'o200k' ? countO200k(text, PLAIN_TEXT) : countCl100k(text, PLAIN_TEXT);
+}
+
+function countBpe(tokenizer: 'o200k' | 'cl100k', text: string): number {
+  LONG_RUN.lastIndex = 0;
+  if (text.length < 256 || !LONG_RUN.test(text)) return exact(tokenizer, text);
+  LONG_RUN.lastIndex = 0;
+  let n = 0;
+  let at = 0;
+  for (let m = LONG_RUN.exec(text); m; m = LONG_RUN.exec(text)) {
+    if (m.index > at) n += exact(tokenizer, text.slice(at, m.index));
+    for (let k = 0; k < m[0].length; k += RUN_SLICE) n += exact(tokenizer, m[0].slice(k, k + RUN_SLICE));
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) n += exact(tokenizer, text.slice(at));
+  return n;
+}
+
 /** Count tokens with a named tokenizer; never throws. */
 export function countWith(tokenizer: TokenizerName, text: string): number {
   if (!text) return 0;
   try {
-    if (tokenizer === 'o200k') return countO200k(text, PLAIN_TEXT);
-    if (tokenizer === 'cl100k') return countCl100k(text, PLAIN_TEXT);
+    if (tokenizer === 'o200k' || tokenizer === 'cl100k') return countBpe(tokenizer, text);
   } catch {
     // fall through to the estimate (e.g. pathological input the BPE rejects)
   }

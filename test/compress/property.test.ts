@@ -84,6 +84,18 @@ describe('property: hostile and random input', () => {
     );
   });
 
+  test('inputs that make naive regexes or BPE quadratic still compress (this test would hang)', () => {
+    const N = 100_000;
+    const nasty = ['1'.repeat(N), 'a.'.repeat(N / 2) + ' x@y.z', '/a'.repeat(N / 2), 'http://'.repeat(N / 7), '<p '.repeat(N / 3),
+      '<a href="x">'.repeat(N / 12), '['.repeat(N), '**x '.repeat(N / 4), '<!--'.repeat(N / 4), '"'.repeat(N), '{'.repeat(N), '='.repeat(N)];
+    for (const text of nasty) {
+      for (const role of ['user', 'tool']) {
+        const r = compressMessages([{ role, content: text + '\n\nWhat is this?' }], { level: 'aggressive' });
+        assert.ok((r.messages[0].content as string).length <= text.length + 15);
+      }
+    }
+  });
+
   test('huge strings stay within bounds', () => {
     const huge = 'The quick brown fox jumps over 13 lazy dogs near /tmp/x.log. '.repeat(20_000);
     const r = compressMessages([{ role: 'user', content: huge + '\n\nWhat jumps?' }]);

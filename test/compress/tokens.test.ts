@@ -23,6 +23,12 @@ describe('tokens', () => {
     assert.equal(countTokens(''), 0);
   });
 
+  test('a huge run of one character is counted in slices (BPE is quadratic in a piece)', () => {
+    const n = countTokens('='.repeat(100_000));
+    assert.ok(n > 0 && n <= 100_000, String(n));
+    assert.equal(countTokens('a = b'), 3);
+  });
+
   test('estimate: ASCII/4 plus non-ASCII/1.5, rounded up', () => {
     assert.equal(estimateTokens('abcdefgh'), 2);
     assert.equal(estimateTokens('日本語'), 2);

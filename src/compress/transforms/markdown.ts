@@ -6,18 +6,19 @@
 // decorations are reported as `omitted` so the guard does not count attribute values as lost.
 import type { Block, Transform } from '../types.js';
 
-const SCRIPT_STYLE = /<(script|style|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-const COMMENT = /<!--[\s\S]*?-->/g;
-const LINK = /<a\b[^>]*?\bhref\s*=\s*(["'])([^"']*)\1[^>]*>([\s\S]*?)<\/a\s*>/gi;
-const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|tr|table|thead|tbody|h[1-6]|section|article|header|footer|nav|main|blockquote|pre|hr)\b[^>]*>/gi;
-const ANY_TAG = /<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>/g;
+// bounded repetitions everywhere: unclosed tags in a huge input must not make this quadratic
+const SCRIPT_STYLE = /<(script|style|noscript)\b[^>]{0,500}>[\s\S]{0,20000}?<\/\1\s*>/gi;
+const COMMENT = /<!--[\s\S]{0,20000}?-->/g;
+const LINK = /<a\b[^>]{0,500}?\bhref\s*=\s*(["'])([^"']{0,2000})\1[^>]{0,500}>([\s\S]{0,2000}?)<\/a\s*>/gi;
+const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|tr|table|thead|tbody|h[1-6]|section|article|header|footer|nav|main|blockquote|pre|hr)\b[^>]{0,500}>/gi;
+const ANY_TAG = /<\/?[A-Za-z][\w:-]{0,40}(?:\s[^<>]{0,1000})?\/?>/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
 const ENTITY = /&(amp|lt|gt|quot|#39|apos|nbsp);/g;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 const TABLE_ROW = /^\s*\|.*\|\s*$/;
 const RULE = /^\s{0,3}(?:[-*_]\s*){3,}$/;
 // only markers at word boundaries: "marshmallow-code__marshmallow__3.13" is an identifier
-const EMPHASIS = /(?<![\w*])(\*\*|__)(?=[^\s*_])([^*_\n]+?)(?<=[^\s*_])\1(?![\w*])/g;
+const EMPHASIS = /(?<![\w*])(\*\*|__)(?=[^\s*_])([^*_\n]{1,300}?)(?<=[^\s*_])\1(?![\w*])/g;
 
 export const markdown: Transform = (block: Block): Block => {
   const omitted: string[] = [];
