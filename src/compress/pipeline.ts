@@ -220,7 +220,7 @@ function compressMessage(
 function isWholeJson(text: string): boolean {
   const t = text.trimStart();
   const c = t.charCodeAt(0);
-  if (c !== 123 && c !== 91) return false;
+  if (c !== 123 && c !== 91 && c !== 34) return false;
   try {
     JSON.parse(text);
     return true;

@@ -84,7 +84,10 @@ export function segment(text: string): Segments {
 
 function segmentLines(text: string): Segments {
   const trimmed = text.trim();
-  if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && trimmed.length > 1 && isJson(trimmed)) {
+  const wholeJson =
+    ((trimmed.startsWith('{') || trimmed.startsWith('[')) && trimmed.length > 1) ||
+    (trimmed.startsWith('"') && trimmed.endsWith('"') && trimmed.length > 1);
+  if (wholeJson && isJson(trimmed)) {
     return { blocks: [{ kind: 'json', text }], separators: [] };
   }
   const lines = text.split('\n');

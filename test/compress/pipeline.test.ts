@@ -100,6 +100,8 @@ describe('compressMessages', () => {
       assert.doesNotThrow(() => JSON.parse(out), level);
       assert.ok(out.length < (m[0].content as string).length);
     }
+    const str: ChatMessage[] = [{ role: 'tool', content: JSON.stringify('A long sentence that repeats. '.repeat(60)) }];
+    assert.doesNotThrow(() => JSON.parse(compressMessages(str, { level: 'aggressive' }).messages[0].content as string));
   });
 
   test('targetRatio and targetTokens give a budget instead of a level', () => {
