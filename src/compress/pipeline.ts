@@ -10,7 +10,6 @@ import type {
   CompressResult,
   CompressStats,
   ContentPart,
-  Level,
   MessageStats,
   TransformContext,
 } from './types.js';
@@ -106,7 +105,7 @@ function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
       const n = countWith(r.tokenizer, messageText(m));
       out[i] = m;
       stats[i] = { index: i, role, originalTokens: n, compressedTokens: n, transforms: [], guard: 'skipped' };
-      rememberAll(history, m, i);
+      if (r.budget.level !== 'off') rememberAll(history, m, i);
       continue;
     }
     const res = compressMessage(messages, i, r, history, cumulative, memo);
