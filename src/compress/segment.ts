@@ -156,7 +156,9 @@ function segmentLines(text: string): Segments {
       paras.push({ start: i, end: j, kind: f });
     } else {
       while (j < n && fixed[j] === null && tags[j] !== 'blank') j++;
-      paras.push({ start: i, end: j, kind: classify(tags, i, j) });
+      let kind = classify(tags, i, j);
+      if (kind === 'prose' && isDelimited(lines, i, j)) kind = 'table';
+      paras.push({ start: i, end: j, kind });
     }
     i = j;
   }
@@ -216,6 +218,21 @@ function classify(tags: LineTag[], start: number, end: number): BlockKind {
   if (html > 0 && html >= count * 0.3) return 'html';
   if (md > 0) return 'markdown';
   return 'prose';
+}
+
+/** CSV/TSV: at least 3 lines, and at least 80 % of them with the same number (≥ 2) of commas or
+ *  tabs as the first line. Rows are data: they get table compaction, never sentence selection. */
+function isDelimited(lines: string[], start: number, end: number): boolean {
+  if (end - start < 3) return false;
+  for (const sep of [',', '\t', ';']) {
+    const count = (l: string): number => l.split(sep).length - 1;
+    const want = count(lines[start]);
+    if (want < 2) continue;
+    let same = 0;
+    for (let k = start; k < end; k++) if (count(lines[k]) === want) same++;
+    if (same >= (end - start) * 0.8) return true;
+  }
+  return false;
 }
 
 /** Prose paragraphs sandwiched between code paragraphs (docstrings, comments) are code, and so

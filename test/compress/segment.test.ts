@@ -42,6 +42,11 @@ describe('segment', () => {
     assert.ok(!kinds(listing).includes('markdown'));
   });
 
+  test('CSV and TSV rows are a table (never sentence selection)', () => {
+    assert.deepEqual(kinds('name,age,city\nAda,36,London\nLin,41,Taipei\nSam,29,Austin'), ['table']);
+    assert.deepEqual(kinds('a\tb\tc\n1\t2\t3\n4\t5\t6'), ['table']);
+  });
+
   test('a titled passage of prose is not mistaken for code', () => {
     const t = 'Passage 2 (Computational complexity theory):\nMany important complexity classes can be defined by bounding the time used.\n\nPassage 3 (Other):\nThis motivates the definition.';
     assert.deepEqual(kinds(t), ['prose']);
