@@ -12,8 +12,12 @@ const COMMENT = /<!--[\s\S]{0,20000}?-->/g;
 const LINK = /<a\b[^>]{0,500}?\bhref\s*=\s*(["'])([^"']{0,2000})\1[^>]{0,500}>([\s\S]{0,2000}?)<\/a\s*>/gi;
 const BLOCK_TAG = /<\/?(?:p|div|br|li|ul|ol|tr|table|thead|tbody|h[1-6]|section|article|header|footer|nav|main|blockquote|pre|hr)\b[^>]{0,500}>/gi;
 const ANY_TAG = /<\/?[A-Za-z][\w:-]{0,40}(?:\s[^<>]{0,1000})?\/?>/g;
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
-const ENTITY = /&(amp|lt|gt|quot|#39|apos|nbsp);/g;
+const ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', trade: '™',
+  mdash: '—', ndash: '–', hellip: '…', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', euro: '€', pound: '£',
+};
+const ENTITY = /&(?:([a-z]{2,6})|#(\d{1,6})|#x([0-9a-fA-F]{1,5}));/g;
+const DOCTYPE = /<!DOCTYPE[^>]{0,200}>/gi;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 const TABLE_ROW = /^\s*\|.*\|\s*$/;
 const RULE = /^\s{0,3}(?:[-*_]\s*){3,}$/;
@@ -77,9 +81,15 @@ function stripHtml(text: string, omitted: string[]): string {
     omitted.push(m);
     return '\n';
   });
-  t = t.replace(ANY_TAG, keep);
-  t = t.replace(ENTITY, (_m, e: string) => ENTITIES[e] ?? _m);
-  return t.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  t = t.replace(ANY_TAG, keep).replace(DOCTYPE, keep);
+  t = t.replace(ENTITY, (m: string, name?: string, dec?: string, hex?: string) => {
+    if (name) return ENTITIES[name] ?? m;
+    const code = dec ? Number(dec) : parseInt(hex ?? '', 16);
+    // only printable characters; a numeric entity for a control or surrogate code stays as it is
+    return code >= 32 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : m;
+  });
+  // block tags became line breaks: one per boundary is enough
+  return t.replace(/[ \t]+\n/g, '\n').replace(/\n\s*\n/g, '\n').trim();
 }
 
 function compactRow(line: string): string {
