@@ -17,7 +17,7 @@ import { stem } from '../stem.js';
 
 /** blocks smaller than this (estimated tokens) only get word removal: little to gain, and in a
  *  short context every sentence tends to matter */
-const MIN_SELECT_TOKENS = { balanced: 150, aggressive: 60 };
+const MIN_SELECT_TOKENS = { balanced: 150, aggressive: 120 };
 const WORD = /[A-Za-z][A-Za-z'-]*|\d+(?:[.,:/-]\d+)*/g;
 const K1 = 1.2;
 const B = 0.75;
