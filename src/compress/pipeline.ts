@@ -15,7 +15,7 @@ import type {
 } from './types.js';
 import { countWith, tokenizerFor, type TokenizerName } from './tokens.js';
 import { segment, joinSegments } from './segment.js';
-import { queryFor, queryTerms, trailingInstructionStart, messageText, type QuestionMemo } from './query.js';
+import { queryFor, queryTerms, trailingInstructionStart, leadingInstructionEnd, messageText, type QuestionMemo } from './query.js';
 import { queryEntities } from './protect.js';
 import { checkSpans } from './guard.js';
 import { BlockHistory, dedupe } from './transforms/dedupe.js';
@@ -235,13 +235,22 @@ function compressText(
   history: BlockHistory,
   entities: readonly string[],
 ): PartResult {
-  // the trailing question/instruction of a user message (or a short user message) stays verbatim
+  // the leading and trailing question/instruction of a user message (or a short user message)
+  // stay verbatim
   let body = text;
+  let head = '';
   let tail = '';
   if (isUser && !isWholeJson(text)) {
     if (text.length <= SHORT_USER_CHARS) return { text, transforms: [], blocks: [] };
     const at = trailingInstructionStart(text);
-    body = text.slice(0, at);
+    const headEnd = leadingInstructionEnd(text);
+    if (headEnd > 0 && headEnd < at) {
+      // keep the white space after the head with it, so the body starts at its first line
+      let b = headEnd;
+      while (b < at && /\s/.test(text[b])) b++;
+      head = text.slice(0, b);
+    }
+    body = text.slice(head.length, at);
     tail = text.slice(at);
   }
   if (body.trim() === '') return { text, transforms: [], blocks: [] };
@@ -286,6 +295,7 @@ function compressText(
     outBlocks[k] = { kind: b.kind, text: b.text };
   }
   let out = joinSegments(outBlocks, separators);
+  if (head) out = out === '' ? head.trimEnd() : head + out;
   if (tail) {
     let g = body.length;
     while (g > 0 && /\s/.test(body[g - 1])) g--;

@@ -68,6 +68,23 @@ export function trailingInstructionStart(text: string): number {
   return sp >= 0 ? from + sp + 1 : from;
 }
 
+const HEAD_PARA_MAX = 300;
+const HEAD_LINE_MAX = 200;
+const HEAD_LINE_END = /[:?]\s*$/;
+
+/** End offset of a leading instruction ("Summarize the article below:", "Fix this bug?") that is
+ *  kept verbatim like the trailing one: a first paragraph of at most 300 characters, else a first
+ *  line of at most 200 characters ending in ':' or '?'. 0 when there is none. */
+export function leadingInstructionEnd(text: string): number {
+  let start = 0;
+  while (start < text.length && /\s/.test(text[start])) start++;
+  const para = text.indexOf('\n\n', start);
+  if (para > 0 && para - start <= HEAD_PARA_MAX) return para;
+  const nl = text.indexOf('\n', start);
+  if (nl > 0 && nl - start <= HEAD_LINE_MAX && HEAD_LINE_END.test(text.slice(start, nl))) return nl;
+  return 0;
+}
+
 /** The text of a message's text parts joined (images and other parts ignored). */
 export function messageText(m: ChatMessage | null | undefined): string {
   if (!m || typeof m !== 'object') return '';

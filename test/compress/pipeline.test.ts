@@ -92,6 +92,15 @@ describe('compressMessages', () => {
     assert.match(textOf(r.messages[1]), /changeable covers in five colours/);
   });
 
+  test('a leading instruction of a user message stays verbatim too', () => {
+    const article = Array.from({ length: 40 }, (_, i) => `Paragraph sentence ${i} talks about harbours, ships and the weather in general terms.`).join(' ');
+    const m: ChatMessage[] = [{ role: 'user', content: `Summarize the article below in French:\n\n${article}\n\nKeep it under 50 words.` }];
+    const out = compressMessages(m, { level: 'aggressive' }).messages[0].content as string;
+    assert.ok(out.startsWith('Summarize the article below in French:\n\n'));
+    assert.ok(out.endsWith('\n\nKeep it under 50 words.'));
+    assert.ok(out.length < (m[0].content as string).length / 2);
+  });
+
   test('a user message that is pure JSON stays valid JSON', () => {
     const value = { rows: Array.from({ length: 30 }, (_, i) => ({ id: i, name: `item ${i}`, ok: i % 2 === 0 })) };
     const m: ChatMessage[] = [{ role: 'user', content: JSON.stringify(value, null, 2) }];

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { queryFor, queryTerms, trailingInstructionStart, questionIn } from '../../src/compress/query.js';
+import { queryFor, queryTerms, trailingInstructionStart, leadingInstructionEnd, questionIn } from '../../src/compress/query.js';
 import type { ChatMessage } from '../../src/compress/types.js';
 
 describe('query', () => {
@@ -15,6 +15,15 @@ describe('query', () => {
     assert.equal(t.slice(trailingInstructionStart(t)), 'Question: which port?\nAnswer briefly.');
     const u = `${filler}\n${filler}\nTell me the port.`;
     assert.equal(u.slice(trailingInstructionStart(u)), 'Tell me the port.');
+  });
+
+  test('a short first paragraph, or a first line ending in ":" or "?", is the leading instruction', () => {
+    const a = 'Translate this:\n\nlong text';
+    assert.equal(a.slice(0, leadingInstructionEnd(a)), 'Translate this:');
+    const b = `Fix the failing test in this file:\n${'x = 1\n'.repeat(100)}`;
+    assert.equal(b.slice(0, leadingInstructionEnd(b)), 'Fix the failing test in this file:');
+    assert.equal(leadingInstructionEnd(`Context:\n${'word '.repeat(200)}`), 'Context:'.length);
+    assert.equal(leadingInstructionEnd('word '.repeat(200)), 0);
   });
 
   test('questionIn collects the question sentences', () => {
