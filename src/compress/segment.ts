@@ -141,6 +141,7 @@ function segmentLines(text: string): Segments {
       }
     }
   }
+  groupJsonLines(lines, fixed, fixedId);
   const tags: LineTag[] = lines.map((l, i) => (fixed[i] ? 'blank' : tagLine(l)));
   // paragraphs: maximal runs of non-blank lines with the same fixed kind (or none)
   const paras: Para[] = [];
@@ -218,6 +219,29 @@ function classify(tags: LineTag[], start: number, end: number): BlockKind {
   if (html > 0 && html >= count * 0.3) return 'html';
   if (md > 0) return 'markdown';
   return 'prose';
+}
+
+/** JSON Lines (one value per line, ≥ 3 in a row) are a log stream, not separate documents: the
+ *  log transform folds their repeats and templates. */
+function groupJsonLines(lines: string[], fixed: (BlockKind | null)[], fixedId: number[]): void {
+  const n = lines.length;
+  const single = (k: number): boolean =>
+    fixed[k] === 'json' && (k === 0 || fixedId[k - 1] !== fixedId[k]) && (k + 1 >= n || fixedId[k + 1] !== fixedId[k]);
+  for (let i = 0; i < n; ) {
+    if (!single(i)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && single(j)) j++;
+    if (j - i >= 3) {
+      for (let k = i; k < j; k++) {
+        fixed[k] = 'log';
+        fixedId[k] = fixedId[i];
+      }
+    }
+    i = j;
+  }
 }
 
 /** CSV/TSV: at least 3 lines, and at least 80 % of them with the same number (≥ 2) of commas or

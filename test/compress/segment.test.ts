@@ -42,6 +42,11 @@ describe('segment', () => {
     assert.ok(!kinds(listing).includes('markdown'));
   });
 
+  test('JSON Lines are a log stream', () => {
+    const jsonl = Array.from({ length: 5 }, (_, i) => JSON.stringify({ ts: `2024-01-01T00:00:0${i}Z`, level: 'info', msg: `request ${i} handled` })).join('\n');
+    assert.deepEqual(kinds(`Here are the logs:\n${jsonl}\nThanks.`), ['prose', 'log', 'prose']);
+  });
+
   test('CSV and TSV rows are a table (never sentence selection)', () => {
     assert.deepEqual(kinds('name,age,city\nAda,36,London\nLin,41,Taipei\nSam,29,Austin'), ['table']);
     assert.deepEqual(kinds('a\tb\tc\n1\t2\t3\n4\t5\t6'), ['table']);
