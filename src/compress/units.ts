@@ -29,6 +29,22 @@ const PREFIX = /^(?:\s*(?:[-*+•]|\d{1,3}[.)]|[A-Za-z]\))\s+|\s*>\s?|\s*#{1,6}\
 const BOUNDARY = /[.!?…]+["')\]”’]*\s+(?=["'(\[“‘]?[A-Z0-9])/g;
 const ABBREV = /(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|vs|etc|e\.g|i\.e|cf|al|approx|No|Fig|Inc|Ltd|Co|Corp|U\.S|U\.K|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$/;
 
+const HAS_QUOTES = /["“`]/;
+// the same pairing as the guard's span patterns (protect.ts), so a cut never splits a span
+const QUOTED_SPAN = /`[^`\n]{1,200}`|"[^"\n]{1,200}"|“[^”\n]{1,200}”/g;
+
+function quotedRanges(line: string): number[] {
+  const r: number[] = [];
+  QUOTED_SPAN.lastIndex = 0;
+  for (let m = QUOTED_SPAN.exec(line); m; m = QUOTED_SPAN.exec(line)) r.push(m.index, m.index + m[0].length);
+  return r;
+}
+
+function insideRange(ranges: number[], at: number): boolean {
+  for (let k = 0; k < ranges.length; k += 2) if (at > ranges[k] && at < ranges[k + 1]) return true;
+  return false;
+}
+
 export function splitUnits(text: string): Lines {
   const starts: number[] = [];
   const ends: number[] = [];
@@ -48,17 +64,12 @@ export function splitUnits(text: string): Lines {
     if (lineText.trim() !== '') {
       let s = p;
       let order = 0;
-      let quotes = 0;
-      let scanned = p;
+      const guarded = HAS_QUOTES.test(lineText) ? quotedRanges(lineText) : null;
       BOUNDARY.lastIndex = p;
       for (let m = BOUNDARY.exec(lineText); m; m = BOUNDARY.exec(lineText)) {
         const cut = m.index + m[0].length;
-        // never cut inside a double-quoted passage (a quote is one protected span)
-        for (; scanned < m.index; scanned++) {
-          const c = lineText.charCodeAt(scanned);
-          if (c === 34 || c === 0x201c || c === 0x201d) quotes++;
-        }
-        if (quotes % 2 === 1) continue;
+        // never cut inside a quoted passage or inline code (each is one protected span)
+        if (guarded && insideRange(guarded, m.index)) continue;
         const head = lineText.slice(Math.max(s, m.index - 12), m.index + 1);
         if (ABBREV.test(head) || cut - s < 12) continue;
         const sentEnd = m.index + m[0].trimEnd().length;

@@ -7,10 +7,12 @@
 // answers are often noun phrases ("the chosen machine model") that must stay verbatim.
 import { isProtectedWord } from './protect.js';
 
-const ANNOTATION = /\s?(?:\{(?:vocalsound|disfmarker|gap|nonvocalsound|pause|comment)\}|\[(?:laughter|laughs|laughing|inaudible|crosstalk|music|applause|noise|silence|pause|coughs?|sighs?)\]|\((?:laughs|laughter|inaudible|crosstalk|pause|coughs?|sighs?)\))/gi;
+// (not right after a number: the next word would become its unit)
+const ANNOTATION = /(?<![\d%])(?<![\d%]\s)\s?(?:\{(?:vocalsound|disfmarker|gap|nonvocalsound|pause|comment)\}|\[(?:laughter|laughs|laughing|inaudible|crosstalk|music|applause|noise|silence|pause|coughs?|sighs?)\]|\((?:laughs|laughter|inaudible|crosstalk|pause|coughs?|sighs?)\))/gi;
 const SOUNDS = new Set(['um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'hmm', 'hm', 'mm', 'mmm', 'mhm', 'ah', 'eh']);
 const AGGRESSIVE_WORDS = new Set(['basically', 'actually', 'literally', 'really', 'just', 'quite', 'very', 'totally', 'honestly', 'simply', 'certainly', 'obviously']);
-const AGGRESSIVE_PHRASES = /(?:^|(?<=[\s,]))(?:you know|i mean|kind of|sort of|i guess|you see)(?=[\s,.!?]|$),?/gi;
+// never right after a number: "5 kind of" would lose the number's unit word
+const AGGRESSIVE_PHRASES = /(?:^|(?<=[\s,]))(?<![\d%]\s)(?<![\d%],\s)(?:you know|i mean|kind of|sort of|i guess|you see)(?=[\s,.!?]|$),?/gi;
 const TOKEN = /\S+/g;
 /** cheap test: can anything in this sentence be removed at all? */
 const HINT = /\b(?:u[mh]+|uhm|er|erm|h?mm+|hm|mhm|ah|eh)\b|[{[(]|\b(\w{1,3}) \1\b/i;
@@ -24,8 +26,8 @@ export interface WordRemovalOptions {
 
 /** Remove low-value words from one sentence; returns the sentence unchanged when nothing applies. */
 export function removeLowValueWords(sentence: string, o: WordRemovalOptions): string {
-  // quoted text is a protected span: leave sentences that quote something as they are
-  if (sentence.indexOf('"') >= 0 || sentence.indexOf('“') >= 0) return sentence;
+  // quoted text and inline code are protected spans: leave sentences that hold them as they are
+  if (sentence.indexOf('"') >= 0 || sentence.indexOf('“') >= 0 || sentence.indexOf('`') >= 0) return sentence;
   if (!HINT.test(sentence) && !(o.aggressive && HINT_AGGRESSIVE.test(sentence))) return sentence;
   let s = sentence;
   if (s.indexOf('{') >= 0 || s.indexOf('[') >= 0 || s.indexOf('(') >= 0) s = s.replace(ANNOTATION, '');

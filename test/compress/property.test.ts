@@ -5,6 +5,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compressMessages } from '../../src/compress/index.js';
 import { countSpans } from '../../src/compress/protect.js';
+import { removeLowValueWords } from '../../src/compress/word-removal.js';
+import { prose } from '../../src/compress/transforms/prose.js';
+import { checkSpans } from '../../src/compress/guard.js';
+import { queryTerms } from '../../src/compress/query.js';
 import type { ChatMessage } from '../../src/compress/types.js';
 
 const words = ['the', 'um', 'not', 'never', 'server', 'crashed', 'at', '14:05', 'on', '2024-02-29', 'with', '512MB', '$20', 'see',
@@ -94,6 +98,33 @@ describe('property: hostile and random input', () => {
         assert.ok((r.messages[0].content as string).length <= text.length + 15);
       }
     }
+  });
+
+  test('word removal inside a kept sentence never breaks a protected span', () => {
+    const sentence = fc.array(fc.constantFrom(...words.filter((w) => !w.includes('\n')), 'um', 'uh', 'the the', 'you know', 'basically', 'just', '{vocalsound}', '5 um'), { maxLength: 60 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(sentence, fc.boolean(), (s, aggressive) => {
+        const out = removeLowValueWords(s, { aggressive, queryTerms: new Set() });
+        assert.ok(out.length <= s.length);
+        const before = countSpans(s);
+        const after = countSpans(out);
+        for (const [span, n] of before) assert.ok((after.get(span) ?? 0) >= n, `broke ${span} in ${JSON.stringify(s)} -> ${JSON.stringify(out)}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('prose selection: every span outside the omitted units survives (the guard never has to revert)', () => {
+    const doc = fc.array(wordyNoTags, { minLength: 5, maxLength: 30 }).map((p) => p.join('. '));
+    fc.assert(
+      fc.property(doc, fc.constantFrom(0.2, 0.42), fc.string({ maxLength: 40 }), (text, keep, q) => {
+        const ctx = { level: keep < 0.3 ? ('aggressive' as const) : ('balanced' as const), keep, query: q, queryTerms: queryTerms(q), role: 'user' };
+        const out = prose({ kind: 'prose', text }, ctx);
+        assert.ok(out.text.length <= text.length);
+        assert.ok(checkSpans(text, out.text, out.omitted, []).ok);
+      }),
+      { numRuns: 80 },
+    );
   });
 
   test('huge strings stay within bounds', () => {
