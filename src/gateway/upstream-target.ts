@@ -6,7 +6,7 @@
 // User-supplied base URLs pass the SSRF URL check here and connect through the guarded agent.
 import type { FastifyRequest } from 'fastify';
 import { assertSafeUpstreamUrl, UpstreamNotAllowedError } from '../upstream/ssrf.js';
-import { isProviderName, PROVIDERS, providerFor } from '../upstream/providers/index.js';
+import { isProviderName, PROVIDERS, providerFor, type ProviderProfile } from '../upstream/providers/index.js';
 import type { UpstreamTarget } from '../upstream/client.js';
 import { upstreamKeyAad } from '../secrets/index.js';
 import { invalidRequest, routerNotConfigured, upstreamNotAllowed } from './errors.js';
@@ -18,25 +18,30 @@ function header(headers: FastifyRequest['headers'], name: string): string | unde
   return s ? s.trim() : undefined;
 }
 
-// Validated base URLs by their text: the check and the parse run once per distinct URL, not per
-// request. Bounded; the oldest entry goes first.
-const validated = new Map<string, URL>();
+// Validated base URLs (and their provider profile) by their text: the check, the parse and the
+// host-name matching run once per distinct URL, not per request. Bounded; the oldest goes first.
+const validated = new Map<string, { url: URL; provider: ProviderProfile }>();
 const MAX_CACHED_URLS = 1000;
 
-function safeUrl(raw: string, allowPrivate: boolean): URL {
-  const cacheKey = (allowPrivate ? '1' : '0') + raw;
+function safeUpstream(raw: string, providerName: string | null | undefined, allowPrivate: boolean): { url: URL; provider: ProviderProfile } {
+  const cacheKey = `${allowPrivate ? 1 : 0}|${providerName ?? ''}|${raw}`;
   const hit = validated.get(cacheKey);
   if (hit) return hit;
+  let url: URL;
   try {
-    const url = assertSafeUpstreamUrl(raw, allowPrivate);
-    if (validated.size >= MAX_CACHED_URLS) validated.delete(validated.keys().next().value as string);
-    validated.set(cacheKey, url);
-    return url;
+    url = assertSafeUpstreamUrl(raw, allowPrivate);
   } catch (err) {
     if (err instanceof UpstreamNotAllowedError) throw upstreamNotAllowed(err.message);
     throw err;
   }
+  const entry = { url, provider: providerFor(url, providerName) };
+  if (validated.size >= MAX_CACHED_URLS) validated.delete(validated.keys().next().value as string);
+  validated.set(cacheKey, entry);
+  return entry;
 }
+
+/** the operator's Router base URL, parsed once */
+let routerBase = { text: '', url: new URL('https://openrouter.ai/api/v1') };
 
 export type TargetKind = 'header' | 'byok' | 'router';
 
@@ -50,20 +55,20 @@ export function resolveTarget(ctx: GatewayContext, key: GatewayKey, headers: Fas
     if (providerName && !isProviderName(providerName.toLowerCase()) && providerName.toLowerCase() !== 'azure-openai') {
       throw invalidRequest(`Unknown x-upstream-provider; use one of ${Object.keys(PROVIDERS).join(', ')}`, 'invalid_upstream');
     }
-    const baseUrl = safeUrl(headerBase, allowPrivate);
-    return { target: { provider: providerFor(baseUrl, providerName), baseUrl, apiKey: headerKey, untrusted: true }, kind: 'header' };
+    const { url, provider } = safeUpstream(headerBase, providerName, allowPrivate);
+    return { target: { provider, baseUrl: url, apiKey: headerKey, untrusted: true }, kind: 'header' };
   }
   if (key.mode === 'byok') {
     if (!key.upstreamBaseUrl || !key.sealedUpstreamKey) {
       throw invalidRequest('This BYOK key has no upstream configured; send x-upstream-base-url and x-upstream-key', 'invalid_upstream');
     }
-    const baseUrl = safeUrl(key.upstreamBaseUrl, allowPrivate);
+    const { url, provider } = safeUpstream(key.upstreamBaseUrl, key.upstreamProvider, allowPrivate);
     return {
-      target: { provider: providerFor(baseUrl, key.upstreamProvider), baseUrl, apiKey: ctx.secrets.open(key.sealedUpstreamKey, upstreamKeyAad(key.accountId, key.id)), untrusted: true },
+      target: { provider, baseUrl: url, apiKey: ctx.secrets.open(key.sealedUpstreamKey, upstreamKeyAad(key.accountId, key.id)), untrusted: true },
       kind: 'byok',
     };
   }
   if (!ctx.config.openrouterApiKey) throw routerNotConfigured();
-  const baseUrl = new URL(ctx.config.openrouterBaseUrl);
-  return { target: { provider: PROVIDERS.openrouter, baseUrl, apiKey: ctx.config.openrouterApiKey, untrusted: false }, kind: 'router' };
+  if (routerBase.text !== ctx.config.openrouterBaseUrl) routerBase = { text: ctx.config.openrouterBaseUrl, url: new URL(ctx.config.openrouterBaseUrl) };
+  return { target: { provider: PROVIDERS.openrouter, baseUrl: routerBase.url, apiKey: ctx.config.openrouterApiKey, untrusted: false }, kind: 'router' };
 }
