@@ -12,6 +12,21 @@ export interface GuardResult {
   lost?: string;
 }
 
+const NUMBER = /^(?:[$€£¥] ?)?[-+]?\d/;
+
+function numbersWithUnits(spans: Map<string, number>): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const [span, n] of spans) {
+    const sp = span.indexOf(' ');
+    if (sp > 0 && NUMBER.test(span)) {
+      const bare = span.slice(0, sp);
+      // "$ 20 per" keeps its currency sign apart: only a number followed by a word counts
+      if (/\d$/.test(bare) || bare.endsWith('%')) m.set(bare, (m.get(bare) ?? 0) + n);
+    }
+  }
+  return m;
+}
+
 export function checkSpans(
   input: string,
   output: string,
@@ -24,8 +39,15 @@ export function checkSpans(
   if (before.size === 0) return { ok: true };
   const after = countSpans(output, entities, structured);
   const dropped = omitted && omitted.length > 0 ? countSpans(omitted.join('\n'), entities, structured) : undefined;
+  // a bare number whose next token was markup ("**42** users" → "42 users") now reads as a number
+  // with a unit: it is still there
+  let withUnit: Map<string, number> | undefined;
   for (const [span, n] of before) {
-    const have = after.get(span) ?? 0;
+    let have = after.get(span) ?? 0;
+    if (have < n && NUMBER.test(span) && !span.includes(' ')) {
+      withUnit ??= numbersWithUnits(after);
+      have += withUnit.get(span) ?? 0;
+    }
     if (structured) {
       if (have > 0 || (dropped?.get(span) ?? 0) > 0 || output.includes(span)) continue;
       return { ok: false, lost: span.length > 80 ? span.slice(0, 77) + '...' : span };

@@ -21,6 +21,11 @@ describe('markdown/HTML transform', () => {
     assert.equal(markdown({ kind: 'markdown', text: t }, ctx).text, 'see /envs/marshmallow-code__marshmallow__3.13/lib and __init__ here, really');
   });
 
+  test('HTML inside inline code stays', () => {
+    const out = markdown({ kind: 'html', text: '<p>Use the `<br>` tag, not <b>two</b> lines.</p>' }, ctx);
+    assert.equal(out.text, 'Use the `<br>` tag, not two lines.');
+  });
+
   test('HTML page: doctype, head styles/scripts and navigation markup go, entities are decoded', () => {
     const html = '<!DOCTYPE html><html><head><style>p{x:1}</style></head><body><ul><li>One</li><li>Two</li></ul><p>&copy; 2024 &mdash; &#8364;5 &#x41;</p></body></html>';
     assert.equal(markdown({ kind: 'html', text: html }, ctx).text, 'One\nTwo\n© 2024 — €5 A');

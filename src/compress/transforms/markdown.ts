@@ -66,7 +66,18 @@ export const markdown: Transform = (block: Block): Block => {
   return omitted.length > 0 ? { ...block, text: result, omitted: [...(block.omitted ?? []), ...omitted] } : { ...block, text: result };
 };
 
+const INLINE_CODE = /`[^`\n]{1,200}`/g;
+const PLACEHOLDER = /\ue000(\d+)\ue001/g;
+
+/** Strip HTML outside inline code: "use the `<br>` tag" keeps its code span. */
 function stripHtml(text: string, omitted: string[]): string {
+  if (text.indexOf('`') < 0 || text.indexOf('\ue000') >= 0) return stripHtmlRaw(text, omitted);
+  const codes: string[] = [];
+  const masked = text.replace(INLINE_CODE, (m) => `\ue000${codes.push(m) - 1}\ue001`);
+  return stripHtmlRaw(masked, omitted).replace(PLACEHOLDER, (_m, i: string) => codes[Number(i)] ?? _m);
+}
+
+function stripHtmlRaw(text: string, omitted: string[]): string {
   const keep = (m: string): string => {
     omitted.push(m);
     return '';
@@ -100,6 +111,13 @@ function compactRow(line: string): string {
 /** Apply `f` to the parts of `line` outside `inline code`. */
 function outsideInlineCode(line: string, f: (s: string) => string): string {
   if (line.indexOf('`') < 0) return f(line);
-  const parts = line.split(/(`[^`]*`)/);
-  return parts.map((p) => (p.startsWith('`') && p.endsWith('`') && p.length > 1 ? p : f(p))).join('');
+  // the same pairing as the guard's inline-code span
+  let out = '';
+  let at = 0;
+  INLINE_CODE.lastIndex = 0;
+  for (let m = INLINE_CODE.exec(line); m; m = INLINE_CODE.exec(line)) {
+    out += f(line.slice(at, m.index)) + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + f(line.slice(at));
 }
