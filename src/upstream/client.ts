@@ -130,14 +130,19 @@ export class UpstreamClient {
   }
 
   /** POSTs a chat-completions body (already serialised). Throws UpstreamFailure. */
-  async chat(target: UpstreamTarget, model: string, body: string, signal: UpstreamSignal): Promise<UpstreamResponse> {
+  async chat(target: UpstreamTarget, model: string, body: string, signal: UpstreamSignal, extraHeaders?: Record<string, string>): Promise<UpstreamResponse> {
     const { origin, path } = splitUrl(target.provider.chatUrl(target.baseUrl, model));
     try {
       const res = await this.dispatcher(target).request({
         origin,
         path,
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...target.provider.headers(target.apiKey) },
+        headers: {
+          ...extraHeaders,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...target.provider.headers(target.apiKey),
+        },
         body,
         signal,
       });

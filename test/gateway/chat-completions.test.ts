@@ -31,7 +31,7 @@ describe('POST /v1/chat/completions', () => {
   test('forwards the compressed prompt with the upstream key and reports token headers', async () => {
     mock.reset();
     const { data, response } = await gw
-      .client(key)
+      .client(key, { defaultHeaders: { 'openai-organization': 'org-test' } })
       .chat.completions.create({ model: 'gpt-4o-mini', messages: bigMessages })
       .withResponse();
     const expected = compressMessages(bigMessages, { level: 'balanced', model: 'gpt-4o-mini' });
@@ -39,6 +39,8 @@ describe('POST /v1/chat/completions', () => {
     const sent = mock.requests[0];
     assert.equal(sent.url, '/v1/chat/completions');
     assert.equal(sent.headers.authorization, `Bearer ${MOCK_UPSTREAM_KEY}`);
+    assert.equal(sent.headers['openai-organization'], 'org-test', 'BYOK passes account headers on');
+    assert.equal(sent.headers['x-opencompress-level'], undefined, 'gateway headers stay here');
     assert.deepEqual(sent.body.messages, expected.messages);
     assert.ok(sent.body.messages[1].content.length < bigMessages[1].content.length);
     assert.equal(sent.body.messages[0].content, 'You are terse.');

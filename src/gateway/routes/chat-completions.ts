@@ -29,6 +29,18 @@ import { relayBody, relaySse } from '../relay.js';
 import { resolveTarget } from '../upstream-target.js';
 import { buildUsageEvent, type ChatRun } from '../usage-event.js';
 
+/** Client headers passed on to a user's own upstream (BYOK): account selection and beta flags. */
+const FORWARDED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 'anthropic-beta', 'http-referer', 'x-title'];
+
+function forwardedHeaders(headers: FastifyRequest['headers']): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const name of FORWARDED_HEADERS) {
+    const v = headers[name];
+    if (typeof v === 'string') (out ??= {})[name] = v;
+  }
+  return out;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -185,7 +197,7 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
   const upstreamStart = performance.now();
   let upstream: UpstreamResponse;
   try {
-    upstream = await ctx.upstream.chat(target, body.model, payload, abort);
+    upstream = await ctx.upstream.chat(target, body.model, payload, abort, target.untrusted ? forwardedHeaders(request.headers) : undefined);
   } catch (err) {
     const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure('connect', 'upstream request failed');
     run.failure = 'upstream_error';
