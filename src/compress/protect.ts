@@ -83,7 +83,10 @@ export function queryEntities(query: string): string[] {
 }
 
 const NUMBER_WITH_UNIT = PATTERNS.findIndex((re) => re.source.includes('µ°'));
-const QUOTED = new Set(PATTERNS.map((re, i) => (re.source.startsWith('"') || re.source.startsWith("(?<![\\w'])'") ? i : -1)).filter((i) => i >= 0));
+/** quote-paired patterns (inline code, double and single quotes): not checked in JSON/logs */
+const QUOTED = new Set(
+  PATTERNS.map((re, i) => (re.source.startsWith('"') || re.source.startsWith('`') || re.source.startsWith("(?<![\\w'])'") ? i : -1)).filter((i) => i >= 0),
+);
 const BARE_NUMBER = /[-+]?\d+(?:[.,/]\d+)*/g;
 
 /** Multiset of protected spans in `text` (span → occurrences). `structured` (JSON, logs): numbers
