@@ -20,6 +20,8 @@ import { stem } from '../stem.js';
 const MIN_SELECT_TOKENS = { balanced: 150, aggressive: 120 };
 const WORD = /[A-Za-z][A-Za-z'-]*|\d+(?:[.,:/-]\d+)*/g;
 const K1 = 1.2;
+/** share of a neighbour's relevance a unit inherits, by distance (answers sit next to the match) */
+const NEIGHBOUR_DECAY = [0.6, 0.4, 0.25];
 const B = 0.75;
 
 interface Scored {
@@ -101,8 +103,9 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
     const u = units[i];
     // the speaker label / list marker of the line counts for relevance ("Marketing: …")
     const label = labelOf(u);
+    const labelWords = label ? (label.match(WORD) ?? []).length : 0;
     const raw = (label ? label + ' ' + u.text : u.text).match(WORD) ?? [];
-    const words: string[] = new Array(raw.length);
+    const words: string[] = [];
     const seen = new Set<string>();
     const hits: string[] = [];
     let rare = 0;
@@ -111,11 +114,20 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
     let rarestR = -1;
     for (let k = 0; k < raw.length; k++) {
       const info = wordInfo(raw[k]);
+      const w = info.stem;
+      if (k < labelWords) {
+        // label words only count for relevance, not for density ("PhD D: - ." is not dense)
+        if (queryStems.size > 0 && queryStems.has(w)) {
+          hits.push(w);
+          if (!seen.has(w)) df.set(w, (df.get(w) ?? 0) + 1);
+        }
+        seen.add(w);
+        continue;
+      }
       const r = info.rarity;
       rare += r;
       if (r > 2.5) content++;
-      const w = info.stem;
-      words[k] = w;
+      words.push(w);
       // bucket key: the rarest word of the list (numbers and names vary between near duplicates)
       if (r < UNKNOWN_RARITY && (r > rarestR || (r === rarestR && w < rarest))) {
         rarestR = r;
@@ -158,11 +170,13 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
   const maxRel = scored.reduce((m, s) => Math.max(m, s.relevance), 0);
   if (maxRel > 0) {
     for (let i = 0; i < n; i++) {
-      const prev = i > 0 ? scored[i - 1].relevance : 0;
-      const next = i + 1 < n ? scored[i + 1].relevance : 0;
-      const prev2 = i > 1 ? scored[i - 2].relevance : 0;
-      const next2 = i + 2 < n ? scored[i + 2].relevance : 0;
-      scored[i].score += 0.6 * Math.max(prev, next) + 0.3 * Math.max(prev2, next2);
+      let near = 0;
+      for (let d = 1; d <= NEIGHBOUR_DECAY.length; d++) {
+        const w = NEIGHBOUR_DECAY[d - 1];
+        if (i - d >= 0) near = Math.max(near, w * scored[i - d].relevance);
+        if (i + d < n) near = Math.max(near, w * scored[i + d].relevance);
+      }
+      scored[i].score += near;
     }
   }
   // greedy by score, skipping near duplicates, until the budget is used
