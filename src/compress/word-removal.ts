@@ -46,7 +46,7 @@ export function removeLowValueWords(sentence: string, o: WordRemovalOptions): st
     if (!prevNumber && bare.length > 0 && bare === w.replace(/,$/, '') && !o.queryTerms.has(lower)) {
       if (SOUNDS.has(lower)) drop = true;
       else if (o.aggressive && AGGRESSIVE_WORDS.has(lower)) drop = true;
-      else if (lower === prevLower && bare.length <= 3 && lower !== 'had' && /^[a-z]+$/i.test(bare) && !w.endsWith(',') && !isProtectedWord(bare, o.queryTerms)) {
+      else if (lower === prevLower && bare.length <= 3 && lower !== 'had' && /^[a-z]+$/i.test(bare) && !w.endsWith(',') && (lower === 'i' || !isProtectedWord(bare, o.queryTerms))) {
         drop = true; // stutter
       }
     }
