@@ -24,6 +24,7 @@ import { installJsonParser } from './request-body.js';
 import { installRequestLog } from './request-log.js';
 import { unmeteredBilling } from './unmetered-billing.js';
 import { chatCompletionsRoute } from './routes/chat-completions.js';
+import { messagesRoute } from './routes/messages.js';
 import { compressRoute } from './routes/compress.js';
 import { healthRoute } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
@@ -40,6 +41,7 @@ const ROUTES: RouteModule[] = [
   modelsRoute,
   compressRoute,
   chatCompletionsRoute,
+  messagesRoute,
   usageRoute,
   dashboardApiRoute,
   dashboardStaticRoute,

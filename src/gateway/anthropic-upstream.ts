@@ -1,0 +1,82 @@
+// The upstream half of POST /v1/messages: builds what is sent (the Anthropic body as-is to a
+// native Anthropic upstream, or its Chat Completions translation to any OpenAI-compatible one) and
+// turns upstream failures into gateway errors — the same mapping as the chat route (connect → 502,
+// timeout → 504, 5xx/401/403 → 502, other 4xx passed on), except that Anthropic's own 529
+// "overloaded" is passed on as 529 so the official SDK backs off and retries.
+import type { FastifyRequest } from 'fastify';
+import { UpstreamFailure, type UpstreamResponse, type UpstreamTarget } from '../upstream/client.js';
+import { readBodyText, upstreamErrorMessage } from '../upstream/error-message.js';
+import { isAnthropicNative, nativeMessagesProfile } from '../upstream/providers/anthropic-native.js';
+import { AnthropicTranslationError, toChatCompletionsRequest } from '../upstream/anthropic/translate-request.js';
+import { GatewayError, invalidRequest, upstreamFailed, upstreamNotAllowed, upstreamRejected, upstreamTimeout } from './errors.js';
+
+type Json = Record<string, unknown>;
+
+export interface PreparedCall {
+  /** true: Anthropic's Messages API; false: Chat Completions (translated both ways) */
+  native: boolean;
+  target: UpstreamTarget;
+  payload: string;
+}
+
+/**
+ * What to send where. `body` is the (compressed) Anthropic body; `raw` the client's exact bytes
+ * when nothing was changed (forwarded as-is to a native upstream).
+ */
+export function prepareCall(target: UpstreamTarget, body: Json, raw: string | null, headers: FastifyRequest['headers']): PreparedCall {
+  if (isAnthropicNative(target.provider)) {
+    return {
+      native: true,
+      target: { ...target, provider: nativeMessagesProfile(target.provider, headers) },
+      payload: raw ?? JSON.stringify(body),
+    };
+  }
+  let chat: Json;
+  try {
+    chat = toChatCompletionsRequest(body);
+  } catch (err) {
+    if (err instanceof AnthropicTranslationError) throw invalidRequest(err.message, 'invalid_messages');
+    throw err;
+  }
+  if (chat.stream === true && target.provider.streamUsage) chat.stream_options = { include_usage: true };
+  if (target.provider.bodyDefaults) {
+    for (const [k, v] of Object.entries(target.provider.bodyDefaults)) if (!(k in chat)) chat[k] = v;
+  }
+  return { native: false, target, payload: JSON.stringify(chat) };
+}
+
+/** An upstream failure before any answer byte was sent → the gateway error to answer with. */
+export function failureToError(f: UpstreamFailure): GatewayError {
+  if (f.kind === 'timeout') return upstreamTimeout(f.phase ?? 'headers');
+  if (f.kind === 'not_allowed') return upstreamNotAllowed(f.message);
+  return upstreamFailed(`Upstream unreachable: ${f.message}`);
+}
+
+/** The upstream answered ≥ 400 → the gateway error, and the usage status to record. */
+export async function upstreamStatusError(
+  res: UpstreamResponse,
+  secrets: string[],
+): Promise<{ error: GatewayError; status: 'upstream_error' | 'invalid_request' }> {
+  const text = await readBodyText(res.body);
+  const message = upstreamErrorMessage(res.statusCode, text, secrets);
+  if (res.statusCode === 529) return { error: new GatewayError(529, 'upstream_error', message, 'upstream_529'), status: 'upstream_error' };
+  if (res.statusCode >= 500 || res.statusCode === 401 || res.statusCode === 403) {
+    return { error: upstreamFailed(message, res.statusCode), status: 'upstream_error' };
+  }
+  const error = upstreamRejected(res.statusCode, message);
+  const retry = res.headers['retry-after'];
+  if (res.statusCode === 429 && typeof retry === 'string') error.headers['retry-after'] = retry;
+  return { error, status: res.statusCode === 429 ? 'upstream_error' : 'invalid_request' };
+}
+
+/** Reads a whole (translated-path) JSON answer; null when it is not a JSON object. */
+export async function readJsonObject(body: AsyncIterable<Uint8Array>): Promise<Json | null> {
+  const parts: Buffer[] = [];
+  for await (const chunk of body) parts.push(Buffer.from(chunk));
+  try {
+    const v: unknown = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
+  } catch {
+    return null;
+  }
+}

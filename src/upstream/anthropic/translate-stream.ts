@@ -1,0 +1,166 @@
+// OpenAI Chat Completions SSE chunks → Anthropic Messages SSE events, translated as each upstream
+// chunk arrives (nothing is buffered beyond a partial SSE line). The event sequence is Anthropic's:
+//   message_start → (content_block_start, content_block_delta…, content_block_stop)* →
+//   message_delta {stop_reason, usage} → message_stop
+// Text deltas become `text_delta`s of a text block; a tool call (a delta carrying an id/name) opens
+// a `tool_use` block whose argument fragments become `input_json_delta`s. A new block closes the
+// previous one. Usage arrives at the end of an OpenAI stream (stream_options.include_usage), so
+// message_start reports 0 input tokens and message_delta carries the real counts — the official
+// SDK overwrites its snapshot with them. An upstream error chunk becomes an Anthropic `error` event.
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { readUsage, type CapturedUsage } from '../usage.js';
+import { messageId, stopReasonOf, type StopReason } from './translate-response.js';
+import { toAnthropicUsage } from './usage.js';
+import { anthropicSseError, sseEvent } from './sse-events.js';
+
+type Json = Record<string, unknown>;
+
+interface OpenBlock {
+  kind: 'text' | 'tool_use';
+  index: number;
+  /** OpenAI tool-call index, for tool_use blocks */
+  toolIndex?: number;
+}
+
+export class ChatToMessagesStream {
+  usage: CapturedUsage | null = null;
+  /** message of an error the upstream reported inside the stream */
+  upstreamError: string | null = null;
+  private readonly parser: EventSourceParser;
+  private readonly decoder = new TextDecoder();
+  private out = '';
+  private started = false;
+  private finished = false;
+  private nextIndex = 0;
+  private open: OpenBlock | null = null;
+  private readonly toolBlocks = new Map<number, number>();
+  private stopReason: StopReason | null = null;
+
+  constructor(
+    private readonly model: string,
+    private readonly usageOf: (payload: Json) => unknown = (p) => p.usage,
+  ) {
+    this.parser = createParser({ onEvent: (e) => this.onEvent(e) });
+  }
+
+  /** Feed upstream bytes; returns the Anthropic events to write now ('' when none are complete). */
+  push(chunk: Uint8Array): string {
+    this.parser.feed(this.decoder.decode(chunk, { stream: true }));
+    return this.take();
+  }
+
+  /** The upstream ended: closes the message (message_delta + message_stop) if it was not closed. */
+  end(): string {
+    this.parser.feed(this.decoder.decode());
+    this.parser.reset({ consume: true });
+    this.finish();
+    return this.take();
+  }
+
+  /** The upstream failed mid-stream: what is pending plus an Anthropic error event. */
+  fail(errorType: string, message: string): string {
+    this.finished = true;
+    return this.take() + anthropicSseError(errorType, message);
+  }
+
+  private take(): string {
+    const s = this.out;
+    this.out = '';
+    return s;
+  }
+
+  private emit(type: string, data: Json): void {
+    this.out += sseEvent(type, data);
+  }
+
+  private start(payload: Json): void {
+    if (this.started) return;
+    this.started = true;
+    this.emit('message_start', {
+      message: {
+        id: messageId(payload.id),
+        type: 'message',
+        role: 'assistant',
+        model: typeof payload.model === 'string' && payload.model ? payload.model : this.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 0, output_tokens: 0 },
+      },
+    });
+  }
+
+  private closeBlock(): void {
+    if (!this.open) return;
+    this.emit('content_block_stop', { index: this.open.index });
+    this.open = null;
+  }
+
+  private openBlock(block: OpenBlock, contentBlock: Json): void {
+    this.closeBlock();
+    this.open = block;
+    this.emit('content_block_start', { index: block.index, content_block: contentBlock });
+  }
+
+  private onEvent(e: EventSourceMessage): void {
+    if (this.finished) return;
+    const data = e.data.trim();
+    if (data === '[DONE]') return this.finish();
+    let payload: Json;
+    try {
+      const parsed: unknown = JSON.parse(data);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return;
+      payload = parsed as Json;
+    } catch {
+      return;
+    }
+    if (payload.error || e.event === 'error') {
+      const err = payload.error as { message?: unknown } | string | undefined;
+      this.upstreamError = typeof err === 'string' ? err : typeof err?.message === 'string' ? err.message : 'upstream stream error';
+      this.out += anthropicSseError('api_error', `Upstream stream failed: ${this.upstreamError}`);
+      this.finished = true;
+      return;
+    }
+    this.start(payload);
+    const usage = readUsage(this.usageOf(payload));
+    if (usage) this.usage = usage;
+    const choices = Array.isArray(payload.choices) ? (payload.choices as Json[]) : [];
+    const choice = choices.find((c) => (c?.index ?? 0) === 0);
+    if (!choice) return;
+    const delta = (choice.delta ?? {}) as Json;
+    if (typeof delta.content === 'string' && delta.content !== '') this.text(delta.content);
+    if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls as Json[]) this.toolCall(call);
+    const stop = stopReasonOf(choice.finish_reason);
+    if (stop) this.stopReason = stop;
+  }
+
+  private text(text: string): void {
+    if (this.open?.kind !== 'text') this.openBlock({ kind: 'text', index: this.nextIndex++ }, { type: 'text', text: '' });
+    this.emit('content_block_delta', { index: this.open!.index, delta: { type: 'text_delta', text } });
+  }
+
+  private toolCall(call: Json): void {
+    if (!call || typeof call !== 'object') return;
+    const fn = (call.function ?? {}) as Json;
+    const toolIndex = typeof call.index === 'number' ? call.index : (this.open?.kind === 'tool_use' && !call.id ? this.open.toolIndex! : this.toolBlocks.size);
+    let index = this.toolBlocks.get(toolIndex);
+    if (index === undefined) {
+      index = this.nextIndex++;
+      this.toolBlocks.set(toolIndex, index);
+      this.openBlock({ kind: 'tool_use', index, toolIndex }, { type: 'tool_use', id: String(call.id ?? ''), name: String(fn.name ?? ''), input: {} });
+    }
+    if (typeof fn.arguments === 'string' && fn.arguments !== '') {
+      this.emit('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: fn.arguments } });
+    }
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.start({});
+    this.closeBlock();
+    const usage = toAnthropicUsage(this.usage);
+    this.emit('message_delta', { delta: { stop_reason: this.stopReason ?? 'end_turn', stop_sequence: null }, usage });
+    this.emit('message_stop', {});
+  }
+}
