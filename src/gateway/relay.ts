@@ -1,7 +1,7 @@
 // Writes an upstream answer to the client as it arrives: JSON bytes passed through (a copy kept
 // to read `usage` after the response), or SSE events through the SseRelay (usage captured, the
 // gateway's own usage chunk hidden, tool-call indexes repaired). Honours backpressure; a client
-// that goes away ends the loop (the upstream request is aborted by the route's close listener).
+// that goes away ends the relay (the upstream request is aborted by the route's close listener).
 // Errors after the stream started become an SSE `error` event, then the stream closes.
 import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
@@ -11,74 +11,91 @@ import { sseErrorEvent, upstreamFailed, upstreamTimeout } from './errors.js';
 
 type Body = Dispatcher.ResponseData['body'];
 
-function write(res: ServerResponse, data: string | Uint8Array): Promise<void> | undefined {
-  if (res.write(data)) return undefined;
-  if (res.destroyed) return undefined;
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
-}
-
 export interface RelayResult {
   /** the upstream body failed after the response started (null when it ended normally or the client left) */
   failure: UpstreamFailure | null;
 }
 
 /**
- * JSON (or any non-SSE) body: bytes through as they come; keeps a copy for usage parsing. When a
- * chunk completes the announced Content-Length it is written together with the end of the
- * response (one socket write instead of two — nothing is held back).
+ * Pumps `body` into `res` with event listeners (cheaper per chunk than an async iterator):
+ * `onChunk` returns what to write ('' / null for nothing, or `end` to finish the response with
+ * it); backpressure pauses the upstream body; `onEnd` / `onError` decide how the response ends.
  */
-export async function relayBody(res: ServerResponse, body: Body, copy: Buffer[], contentLength: number): Promise<RelayResult> {
-  let seen = 0;
-  try {
-    for await (const chunk of body) {
-      const buf = chunk as Buffer;
-      copy.push(buf);
-      seen += buf.length;
-      if (seen === contentLength) {
-        res.end(buf);
-        continue;
+function pump(
+  res: ServerResponse,
+  body: Body,
+  onChunk: (chunk: Buffer) => { data: string | Buffer | null; end?: boolean },
+  onEnd: () => void,
+  onError: (failure: UpstreamFailure) => void,
+): Promise<RelayResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (failure: UpstreamFailure | null) => {
+      if (settled) return;
+      settled = true;
+      resolve({ failure });
+    };
+    body.on('data', (chunk: Buffer) => {
+      if (res.destroyed || res.writableEnded) return;
+      const { data, end } = onChunk(chunk);
+      if (end) {
+        res.end(data ?? undefined);
+        return;
       }
-      const wait = write(res, buf);
-      if (wait) await wait;
-      if (res.destroyed) break;
-    }
-    if (!res.writableEnded) res.end();
-    return { failure: null };
-  } catch (err) {
-    if (res.destroyed) return { failure: null };
-    // Headers are out and the body is incomplete: all we can do is cut the connection.
-    res.destroy();
-    return { failure: classifyUpstreamError(err) };
-  }
+      if (data && !res.write(data) && !res.destroyed) {
+        body.pause();
+        res.once('drain', () => body.resume());
+      }
+    });
+    body.once('end', () => {
+      if (!res.destroyed && !res.writableEnded) onEnd();
+      settle(null);
+    });
+    body.on('error', (err: unknown) => {
+      if (res.destroyed) return settle(null);
+      const failure = classifyUpstreamError(err);
+      onError(failure);
+      settle(failure);
+    });
+    res.once('close', () => {
+      // the client left: the route aborts the upstream request, which errors `body`
+      if (!res.writableFinished) settle(null);
+    });
+  });
 }
 
-export async function relaySse(res: ServerResponse, body: Body, relay: SseRelay): Promise<RelayResult> {
-  try {
-    for await (const chunk of body) {
-      const out = relay.push(chunk as Uint8Array);
-      if (out) {
-        const wait = write(res, out);
-        if (wait) await wait;
-      }
-      if (res.destroyed) break;
-    }
-    const rest = relay.end();
-    if (!res.destroyed) res.end(rest || undefined);
-    return { failure: null };
-  } catch (err) {
-    if (res.destroyed) return { failure: null };
-    const failure = classifyUpstreamError(err);
-    const gw = failure.kind === 'timeout' ? upstreamTimeout(failure.phase ?? 'body') : upstreamFailed(`Upstream stream failed: ${failure.message}`);
-    const rest = relay.end();
-    res.end((rest ? rest + '\n\n' : '') + sseErrorEvent(gw));
-    return { failure };
-  }
+/**
+ * JSON (or any non-SSE) body: bytes through as they come; keeps a copy for usage parsing. When a
+ * chunk completes the announced Content-Length it is written together with the end of the
+ * response (one socket write instead of two — nothing is held back). A body that fails half-way
+ * can only be cut off (its headers are already out).
+ */
+export function relayBody(res: ServerResponse, body: Body, copy: Buffer[], contentLength: number): Promise<RelayResult> {
+  let seen = 0;
+  return pump(
+    res,
+    body,
+    (chunk) => {
+      copy.push(chunk);
+      seen += chunk.length;
+      return { data: chunk, end: seen === contentLength };
+    },
+    () => res.end(),
+    () => res.destroy(),
+  );
+}
+
+/** SSE: complete events through the relay as they arrive; a failure ends with an SSE error event. */
+export function relaySse(res: ServerResponse, body: Body, relay: SseRelay): Promise<RelayResult> {
+  return pump(
+    res,
+    body,
+    (chunk) => ({ data: relay.push(chunk) || null }),
+    () => res.end(relay.end() || undefined),
+    (failure) => {
+      const gw = failure.kind === 'timeout' ? upstreamTimeout(failure.phase ?? 'body') : upstreamFailed(`Upstream stream failed: ${failure.message}`);
+      const rest = relay.end();
+      res.end((rest ? rest + '\n\n' : '') + sseErrorEvent(gw));
+    },
+  );
 }
