@@ -57,9 +57,21 @@ function exact(tokenizer: 'o200k' | 'cl100k', text: string): number {
   return tokenizer === 'o200k' ? countO200k(text, PLAIN_TEXT) : countCl100k(text, PLAIN_TEXT);
 }
 
+/** Cheap pre-check: is there any run of 256 characters without white space? */
+function hasLongNonSpaceRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13) run = 0;
+    else if (++run >= 256) return true;
+  }
+  return false;
+}
+
 function countBpe(tokenizer: 'o200k' | 'cl100k', text: string): number {
+  if (text.length < 256 || !hasLongNonSpaceRun(text)) return exact(tokenizer, text);
   LONG_RUN.lastIndex = 0;
-  if (text.length < 256 || !LONG_RUN.test(text)) return exact(tokenizer, text);
+  if (!LONG_RUN.test(text)) return exact(tokenizer, text);
   LONG_RUN.lastIndex = 0;
   let n = 0;
   let at = 0;
