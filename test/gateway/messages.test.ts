@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import type { Billing, UsageEvent } from '../../src/billing/types.js';
+import type { Admission, Billing, UsageEvent } from '../../src/billing/types.js';
 import { startMockUpstream, type MockUpstream } from '../helpers/mock-upstream.js';
 import { DEFAULT_ANTHROPIC_USAGE, startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.js';
 import { MOCK_UPSTREAM_KEY, startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -32,9 +32,17 @@ function richRequest(): any {
   };
 }
 
+/** what the test billing answers to admit(); null = admitted */
+let refusal: null | 'balance' | 'rate' = null;
+
 function recordingBilling(events: UsageEvent[]): Billing {
   return {
-    admit: async () => ({ ok: true, headers: {}, release: () => undefined }),
+    admit: async (): Promise<Admission> =>
+      refusal === 'balance'
+        ? { ok: false, reason: 'insufficient_balance', headers: {} }
+        : refusal === 'rate'
+          ? { ok: false, reason: 'rate_limited', retryAfterSeconds: 7, headers: { 'x-ratelimit-limit': '60' } }
+          : { ok: true, headers: { 'x-ratelimit-limit': '60' }, release: () => undefined },
     record: (e) => void events.push(e),
     flush: async () => undefined,
   };
@@ -144,6 +152,26 @@ describe('POST /v1/messages', () => {
         .finalMessage();
       assert.deepEqual(final.content, [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris', days: 3 } }]);
       assert.equal(final.stop_reason, 'tool_use');
+    });
+
+    test('tool_result text is compressed in place; the tool_use turn is untouched', async () => {
+      anthropicMock.reset();
+      const assistant = { role: 'assistant' as const, content: [{ type: 'tool_use' as const, id: 'toolu_9', name: 'fetch_rows', input: { table: 'items' } }] };
+      const req = {
+        model: 'claude-sonnet-4-5',
+        max_tokens: 50,
+        messages: [
+          { role: 'user' as const, content: 'Which items have status error?' },
+          assistant,
+          { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: 'toolu_9', content: JSON.stringify(rows, null, 2) }] },
+        ],
+      };
+      await client(nativeKey).messages.create(req);
+      const sent = anthropicMock.requests[0];
+      assert.ok(sent.rawBody.includes(JSON.stringify(assistant)));
+      const result = sent.body.messages[2].content[0];
+      assert.equal(result.tool_use_id, 'toolu_9');
+      assert.ok(result.content.length < JSON.stringify(rows, null, 2).length);
     });
 
     test('level off forwards the exact bytes the client sent', async () => {
@@ -280,6 +308,21 @@ describe('POST /v1/messages', () => {
       assert.deepEqual(sent[3], { role: 'user', content: 'Thanks!' });
     });
 
+    test('Router keys go to OpenRouter translated, with its usage accounting and cost', async () => {
+      openaiMock.reset();
+      openaiMock.behavior = { cost: 0.0012 };
+      events.length = 0;
+      const routerKey = (await gw.createKey({ mode: 'router', accountId: await gw.newAccount() })).key;
+      const final = await client(routerKey).messages.stream({ model: 'anthropic/claude-sonnet-4.5', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+      assert.equal(final.content[0].type, 'text');
+      const sent = openaiMock.requests[0];
+      assert.equal(sent.url, '/v1/chat/completions');
+      assert.deepEqual(sent.body.usage, { include: true });
+      const ev = await waitFor(() => events[0]);
+      assert.equal(ev.mode, 'router');
+      assert.equal(ev.upstreamCostUsd, 0.0012);
+    });
+
     test('upstream 500 → 502 api_error in Anthropic shape', async () => {
       openaiMock.reset();
       openaiMock.enqueue({ fail: 500 });
@@ -296,9 +339,10 @@ describe('POST /v1/messages', () => {
     test('invalid key → 401 authentication_error', async () => {
       await assert.rejects(client('sk-occ-notarealkey000000000000000000000000000').messages.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }), (err: any) => {
         assert.ok(err instanceof Anthropic.AuthenticationError);
-        assert.equal(err.status, 401);
-        assert.equal(err.error.type, 'error');
-        assert.equal(err.error.error.type, 'authentication_error');
+        const e = err as any;
+        assert.equal(e.status, 401);
+        assert.equal(e.error.type, 'error');
+        assert.equal(e.error.error.type, 'authentication_error');
         return true;
       });
     });
@@ -318,6 +362,28 @@ describe('POST /v1/messages', () => {
         const err = (await res.json()) as any;
         assert.equal(err.type, 'error');
         assert.equal(err.error.type, 'invalid_request_error');
+      }
+    });
+
+    test('402 billing_error and 429 rate_limit_error (with Retry-After) from admission', async () => {
+      const params = { model: 'm', max_tokens: 5, messages: [{ role: 'user' as const, content: 'hi' }] };
+      try {
+        refusal = 'balance';
+        await assert.rejects(client(translatedKey).messages.create(params), (err: any) => {
+          assert.equal(err.status, 402);
+          assert.equal(err.error.error.type, 'billing_error');
+          return true;
+        });
+        refusal = 'rate';
+        await assert.rejects(client(translatedKey).messages.create(params), (err: any) => {
+          assert.ok(err instanceof Anthropic.RateLimitError);
+          const e = err as any;
+          assert.equal(e.error.error.type, 'rate_limit_error');
+          assert.equal(e.headers.get('retry-after'), '7');
+          return true;
+        });
+      } finally {
+        refusal = null;
       }
     });
 
