@@ -132,14 +132,28 @@ function questionSentences(text: string, max: number): string[] {
   return out;
 }
 
-/** The question(s) inside one text: its trailing instruction plus sentences ending in '?'. */
+const QUESTION_LINE = /^[ \t]*(?:question|q|query|task|instruction|instructions)[ \t]*[:.][^\n]{3,500}/gim;
+/** short enough to be an instruction rather than a pasted document */
+const SHORT_TAIL = 300;
+
+/** The question(s) inside one text, most telling first: "Question:"-style lines, sentences ending
+ *  in '?', the leading instruction, and the trailing instruction (whole when there is nothing
+ *  else or it is short; a long trailing paragraph may be a pasted document, not the question). */
 export function questionIn(text: string): string {
   if (!text) return '';
-  const tailStart = trailingInstructionStart(text);
-  const tail = text.slice(tailStart).trim();
-  let q = tail.length <= TAIL_MAX ? tail : tail.slice(-TAIL_MAX);
-  for (const s of questionSentences(text, 3)) if (!q.includes(s)) q += ' ' + s;
-  return q;
+  const parts: string[] = [];
+  const add = (p: string): void => {
+    const t = p.trim();
+    if (t && !parts.some((x) => x.includes(t))) parts.push(t);
+  };
+  const lines = text.length > 2_000_000 ? null : text.match(QUESTION_LINE);
+  if (lines) for (const l of lines.slice(-3)) add(l);
+  for (const s of questionSentences(text, 3)) add(s);
+  const headEnd = leadingInstructionEnd(text);
+  if (headEnd > 0) add(text.slice(0, headEnd));
+  const tail = text.slice(trailingInstructionStart(text)).trim();
+  if (parts.length === 0 || tail.length <= SHORT_TAIL) add(tail.length <= TAIL_MAX ? tail : tail.slice(-TAIL_MAX));
+  return parts.join(' ');
 }
 
 /** Per-request memo of questionIn by message (a long agent session asks for the same earlier

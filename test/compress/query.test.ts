@@ -26,6 +26,13 @@ describe('query', () => {
     assert.equal(leadingInstructionEnd('word '.repeat(200)), 0);
   });
 
+  test('question-first prompts: the question line, not the last pasted document, is the query', () => {
+    const doc = 'Ferries carry passengers between the piers every morning and evening. '.repeat(30);
+    const q = questionIn(`Question: when did the Harbor Bridge open?\n\nDocuments:\n${doc}`);
+    assert.match(q, /Harbor Bridge open/);
+    assert.doesNotMatch(q, /Ferries/);
+  });
+
   test('questionIn collects the question sentences', () => {
     assert.match(questionIn('Intro. Why is the sky blue? More text.\n\nAnswer in one line.'), /Why is the sky blue\?/);
   });
