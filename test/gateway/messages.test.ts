@@ -323,6 +323,21 @@ describe('POST /v1/messages', () => {
       assert.equal(ev.upstreamCostUsd, 0.0012);
     });
 
+    test('a client that goes away aborts the upstream request; billing sees client_aborted', async () => {
+      openaiMock.reset();
+      openaiMock.behavior = { content: 'one two three four', hangAfterChunks: 2 };
+      events.length = 0;
+      const stream = client(translatedKey).messages.stream({ model: 'm', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+      stream.on('error', () => undefined);
+      const settled = stream.done().catch(() => 'aborted');
+      await new Promise<void>((resolve) => stream.once('text', () => resolve()));
+      stream.abort();
+      assert.equal(await settled, 'aborted');
+      await openaiMock.waitForAborts(1);
+      const ev = await waitFor(() => events[0]);
+      assert.equal(ev.status, 'client_aborted');
+    });
+
     test('upstream 500 → 502 api_error in Anthropic shape', async () => {
       openaiMock.reset();
       openaiMock.enqueue({ fail: 500 });

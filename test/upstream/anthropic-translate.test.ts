@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnthropicTranslationError, toChatCompletionsRequest } from '../../src/upstream/anthropic/translate-request.js';
 import { stopReasonOf, toAnthropicMessage } from '../../src/upstream/anthropic/translate-response.js';
-import { ChatToMessagesStream } from '../../src/upstream/anthropic/translate-stream.js';
+import { ChatToMessagesStream, messageToEvents } from '../../src/upstream/anthropic/translate-stream.js';
 
 describe('toChatCompletionsRequest', () => {
   test('system, blocks, tool use/result, tools, tool_choice and sampling options', () => {
@@ -229,5 +229,23 @@ describe('ChatToMessagesStream', () => {
     assert.equal(out.at(-1)!.event, 'error');
     assert.deepEqual(out.at(-1)!.data.error, { type: 'api_error', message: 'Upstream stream failed: overloaded' });
     assert.equal(e.upstreamError, 'overloaded');
+  });
+});
+
+describe('messageToEvents', () => {
+  test('a whole message as the Anthropic event sequence', () => {
+    const { message } = toAnthropicMessage(
+      { id: 'x', choices: [{ index: 0, finish_reason: 'tool_calls', message: { content: 'Hi', tool_calls: [{ id: 'c1', function: { name: 'f', arguments: '{"a":1}' } }] } }] },
+      'm',
+    );
+    const events = parseEvents(messageToEvents(message));
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
+    );
+    assert.deepEqual(events[0].data.message.content, []);
+    assert.deepEqual(events[4].data.content_block, { type: 'tool_use', id: 'c1', name: 'f', input: {} });
+    assert.deepEqual(events[5].data.delta, { type: 'input_json_delta', partial_json: '{"a":1}' });
+    assert.equal(events[7].data.delta.stop_reason, 'tool_use');
   });
 });

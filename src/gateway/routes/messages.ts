@@ -11,7 +11,7 @@ import type { Admission } from '../../billing/types.js';
 import { UpstreamAbort } from '../../upstream/abort.js';
 import { UpstreamFailure, type UpstreamResponse } from '../../upstream/client.js';
 import { NativeStreamTap } from '../../upstream/anthropic/native-stream-tap.js';
-import { ChatToMessagesStream } from '../../upstream/anthropic/translate-stream.js';
+import { ChatToMessagesStream, messageToEvents } from '../../upstream/anthropic/translate-stream.js';
 import { toAnthropicMessage } from '../../upstream/anthropic/translate-response.js';
 import { readAnthropicUsage } from '../../upstream/anthropic/usage.js';
 import { authenticate } from '../auth.js';
@@ -213,8 +213,9 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     }
     const translated = toAnthropicMessage(payload, body.model, target.provider.usageOf);
     run.usage = translated.usage;
-    const text = JSON.stringify(translated.message);
-    headers['content-type'] = 'application/json';
+    // A server that ignored `stream` still gets the client an event stream.
+    const text = streaming ? messageToEvents(translated.message) : JSON.stringify(translated.message);
+    headers['content-type'] = streaming ? 'text/event-stream; charset=utf-8' : 'application/json';
     headers['content-length'] = Buffer.byteLength(text);
     reply.hijack();
     res.writeHead(200, headers);

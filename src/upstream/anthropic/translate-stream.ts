@@ -164,3 +164,24 @@ export class ChatToMessagesStream {
     this.emit('message_stop', {});
   }
 }
+
+/**
+ * The event sequence for a complete Anthropic Message — for an OpenAI-compatible upstream that
+ * answered a streamed request with one JSON body (some servers ignore `stream`).
+ */
+export function messageToEvents(message: Json): string {
+  const content = Array.isArray(message.content) ? (message.content as Json[]) : [];
+  let out = sseEvent('message_start', { message: { ...message, content: [], stop_reason: null, stop_sequence: null } });
+  content.forEach((block, index) => {
+    if (block.type === 'tool_use') {
+      out += sseEvent('content_block_start', { index, content_block: { ...block, input: {} } });
+      out += sseEvent('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input ?? {}) } });
+    } else {
+      out += sseEvent('content_block_start', { index, content_block: { ...block, text: '' } });
+      out += sseEvent('content_block_delta', { index, delta: { type: 'text_delta', text: String(block.text ?? '') } });
+    }
+    out += sseEvent('content_block_stop', { index });
+  });
+  out += sseEvent('message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: message.usage as Json });
+  return out + sseEvent('message_stop', {});
+}
