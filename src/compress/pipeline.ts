@@ -183,6 +183,7 @@ function compressMessage(
     queryTerms: terms,
     role,
     messageIndex: i,
+    messageTokens: originalTokens,
   };
   const applied: string[] = [];
   const seenBlocks: Block[] = [];

@@ -95,6 +95,9 @@ export interface TransformContext {
   role: string;
   /** Optional (added by the engine owner, backward compatible): index of the message in the request */
   messageIndex?: number;
+  /** Optional (added by the engine owner, backward compatible): tokens of the whole message, so a
+   *  small block of a long message (a paragraph between code fences) is treated as part of it */
+  messageTokens?: number;
 }
 
 /** A transform is a pure pass: (block, context) → block. It never throws and never grows the text.

@@ -18,6 +18,7 @@ import { stem } from '../stem.js';
 /** blocks smaller than this (estimated tokens) only get word removal: little to gain, and in a
  *  short context every sentence tends to matter */
 const MIN_SELECT_TOKENS = { balanced: 150, aggressive: 120 };
+const MIN_BLOCK_TOKENS = 30;
 const WORD = /[A-Za-z][A-Za-z'-]*|\d+(?:[.,:/-]\d+)*/g;
 const K1 = 1.2;
 /** share of a neighbour's relevance a unit inherits, by distance (answers sit next to the match) */
@@ -71,7 +72,11 @@ export const prose: Transform = (block: Block, ctx: TransformContext): Block => 
   const aggressive = ctx.level === 'aggressive' || ctx.keep < 0.3;
   const keep: boolean[] = new Array(units.length).fill(true);
   const omitted: string[] = [];
-  if (total >= (aggressive ? MIN_SELECT_TOKENS.aggressive : MIN_SELECT_TOKENS.balanced) && ctx.keep < 1 && units.length > 2) {
+  // the size that matters is the message's: a paragraph between code fences of a long document is
+  // selected like the rest of it (but a block of a few words never is)
+  const size = Math.max(total, ctx.messageTokens ?? 0);
+  const minSize = aggressive ? MIN_SELECT_TOKENS.aggressive : MIN_SELECT_TOKENS.balanced;
+  if (size >= minSize && total >= MIN_BLOCK_TOKENS && ctx.keep < 1 && units.length > 2) {
     const labelOf = (u: Unit): string => {
       const p = lines.prefix[u.line];
       return p > 0 ? block.text.slice(lines.starts[u.line], lines.starts[u.line] + p) : '';
