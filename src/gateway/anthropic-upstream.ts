@@ -33,7 +33,8 @@ export function prepareCall(target: UpstreamTarget, body: Json, raw: string | nu
   }
   let chat: Json;
   try {
-    chat = toChatCompletionsRequest(body);
+    const official = target.provider.name === 'openai' || target.provider.name === 'azure';
+    chat = toChatCompletionsRequest(body, { maxTokensField: official ? 'max_completion_tokens' : 'max_tokens' });
   } catch (err) {
     if (err instanceof AnthropicTranslationError) throw invalidRequest(err.message, 'invalid_messages');
     throw err;

@@ -87,6 +87,16 @@ describe('toChatCompletionsRequest', () => {
     assert.equal('tool_choice' in toChatCompletionsRequest(base), false);
   });
 
+  test('max_completion_tokens on request; a thinking-only assistant turn has empty content', () => {
+    const out = toChatCompletionsRequest(
+      { model: 'm', max_tokens: 9, messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'thinking', thinking: 't', signature: 's' }] }] },
+      { maxTokensField: 'max_completion_tokens' },
+    );
+    assert.equal(out.max_completion_tokens, 9);
+    assert.equal('max_tokens' in out, false);
+    assert.deepEqual((out.messages as unknown[])[1], { role: 'assistant', content: '' });
+  });
+
   test('bad input is a clear error', () => {
     assert.throws(() => toChatCompletionsRequest({ model: 'm', messages: [{ role: 'system', content: 'x' }] }), AnthropicTranslationError);
     assert.throws(() => toChatCompletionsRequest({ model: 'm', messages: [{ role: 'user', content: 'x' }], tools: [{ description: 'no name' }] }), /name/);

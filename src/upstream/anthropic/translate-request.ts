@@ -95,7 +95,8 @@ function assistantMessage(content: unknown): Json {
     }
     // thinking / redacted_thinking: no Chat Completions equivalent (dropped)
   }
-  const m: Json = { role: 'assistant', content: texts.length ? texts.join('') : null };
+  // null content is only valid next to tool_calls; a turn that was only thinking becomes ''
+  const m: Json = { role: 'assistant', content: texts.length ? texts.join('') : calls.length ? null : '' };
   if (calls.length) m.tool_calls = calls;
   return m;
 }
@@ -128,8 +129,14 @@ function toolChoice(choice: unknown): { tool_choice?: unknown; parallel_tool_cal
   return out;
 }
 
+export interface TranslateOptions {
+  /** OpenAI's own API (and Azure) want `max_completion_tokens` (reasoning models reject `max_tokens`);
+   *  most other OpenAI-compatible servers only know `max_tokens` (the default) */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+}
+
 /** The Chat Completions body for an (already compressed) Anthropic Messages body. */
-export function toChatCompletionsRequest(body: Json): Json {
+export function toChatCompletionsRequest(body: Json, options: TranslateOptions = {}): Json {
   if (!Array.isArray(body.messages)) throw new AnthropicTranslationError('"messages" must be an array');
   const messages: Json[] = [];
   const sys = textOfBlocks(body.system);
@@ -141,7 +148,7 @@ export function toChatCompletionsRequest(body: Json): Json {
     else throw new AnthropicTranslationError(`unsupported message role ${JSON.stringify(m.role)}; use "user" or "assistant"`);
   }
   const out: Json = { model: body.model, messages };
-  if (typeof body.max_tokens === 'number') out.max_tokens = body.max_tokens;
+  if (typeof body.max_tokens === 'number') out[options.maxTokensField ?? 'max_tokens'] = body.max_tokens;
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.length) out.stop = body.stop_sequences;
   if (typeof body.temperature === 'number') out.temperature = body.temperature;
   if (typeof body.top_p === 'number') out.top_p = body.top_p;
