@@ -126,7 +126,10 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
   };
   const abort = new UpstreamAbort();
   const res = reply.raw;
-  res.once('close', () => {
+  let closed = false;
+  const onClose = () => {
+    if (closed) return;
+    closed = true;
     if (!res.writableFinished) {
       run.clientAborted = true;
       abort.abort();
@@ -144,7 +147,14 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
       }
       ctx.billing.record(buildUsageEvent(run, latencyMs, ctx.countTokens));
     });
-  });
+  };
+  res.once('close', onClose);
+  if (res.destroyed) {
+    // the client left while we were admitting: release and record now, send nothing
+    onClose();
+    reply.hijack();
+    return;
+  }
 
   // Compress.
   let out: Record<string, unknown> = body;
