@@ -174,6 +174,19 @@ describe('POST /v1/messages', () => {
       assert.ok(result.content.length < JSON.stringify(rows, null, 2).length);
     });
 
+    test('header BYOK with x-upstream-provider: anthropic goes native too', async () => {
+      anthropicMock.reset();
+      const headerKey = 'sk-ant-HEADERSECRET-0123456789';
+      const msg = await client(translatedKey, { 'x-upstream-base-url': anthropicMock.origin, 'x-upstream-key': headerKey, 'x-upstream-provider': 'anthropic' }).messages.create({
+        model: 'c',
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      assert.equal(msg.id, 'msg_mock_1');
+      assert.equal(anthropicMock.requests[0].url, '/v1/messages');
+      assert.equal(anthropicMock.requests[0].headers['x-api-key'], headerKey);
+    });
+
     test('level off forwards the exact bytes the client sent', async () => {
       anthropicMock.reset();
       const raw = '{"model":"claude-x","max_tokens":5,"messages":[{"role":"user","content":"keep   my   spacing"}],  "x_extra": 1}';
@@ -400,6 +413,13 @@ describe('POST /v1/messages', () => {
       } finally {
         refusal = null;
       }
+    });
+
+    test('no log line carries a key', async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      const lines = gw.logs.join('\n');
+      assert.ok(lines.includes('/v1/messages'), 'requests were logged');
+      for (const secret of [MOCK_UPSTREAM_KEY, translatedKey, nativeKey, 'sk-ant-HEADERSECRET-0123456789']) assert.equal(lines.includes(secret), false);
     });
 
     test('the chat route keeps the OpenAI error shape', async () => {
