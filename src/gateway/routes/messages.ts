@@ -9,7 +9,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Admission } from '../../billing/types.js';
 import { UpstreamAbort } from '../../upstream/abort.js';
-import { UpstreamFailure, type UpstreamResponse } from '../../upstream/client.js';
+import { classifyUpstreamError, UpstreamFailure, type UpstreamResponse } from '../../upstream/client.js';
 import { NativeStreamTap } from '../../upstream/anthropic/native-stream-tap.js';
 import { ChatToMessagesStream, messageToEvents } from '../../upstream/anthropic/translate-stream.js';
 import { toAnthropicMessage } from '../../upstream/anthropic/translate-response.js';
@@ -203,8 +203,11 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     try {
       payload = await readJsonObject(upstream.body);
     } catch (err) {
+      const f = err instanceof UpstreamFailure ? err : classifyUpstreamError(err);
       run.failure = 'upstream_error';
-      throw upstreamFailed(`Upstream answer failed: ${(err as Error).message}`);
+      oc.outcome = `upstream_${f.kind}_mid_body`;
+      ctx.metrics.upstreamErrors.inc({ kind: 'stream' });
+      throw f.kind === 'timeout' ? failureToError(f) : upstreamFailed(`Upstream answer failed: ${f.message}`);
     }
     if (!payload) {
       run.failure = 'upstream_error';
