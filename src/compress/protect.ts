@@ -21,7 +21,10 @@ const SPAN_PATTERNS: SpanPattern[] = [
   { re: /`[^`\n]{1,200}`/g, needs: ['`'] }, // inline code
   { re: /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]{1,2048}/g, needs: ['://'] }, // URLs
   { re: /\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b/g, needs: ['@'] }, // e-mail
-  { re: /(?:~|\.{1,2})?\/(?:[\w.@+-]{1,255}\/){0,32}[\w.@+-]{1,255}|\b[\w.-]{1,255}(?:\/[\w.@+-]{1,255}){1,32}\.\w{1,8}\b|\b[A-Za-z]:\\[\w\\.-]{1,1024}/g, gate: /\/[\w.@+-]|:\\/ }, // paths
+  // paths: matched from their first "/" (a relative path "src/app/main.ts" is checked as
+  // "/app/main.ts"; word removal never splits a word with "/" in it); starting at "/" keeps the
+  // scan linear - a leading-segment alternative would be tried at every word of the text
+  { re: /(?:~|\.{1,2})?\/(?:[\w.@+-]{1,255}\/){0,32}[\w.@+-]{1,255}|\b[A-Za-z]:\\[\w\\.-]{1,1024}/g, gate: /\/[\w.@+-]|:\\/ },
   { re: /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, gate: /\d-\d/ }, // ISO dates
   { re: /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g, gate: /\d[/.-]\d/ }, // numeric dates
   { re: /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b/g, gate: /\d,? \d{4}/ },
