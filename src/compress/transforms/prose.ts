@@ -3,8 +3,8 @@
 // terms), for information density (mean word rarity from a frequency list), for never-lost spans
 // (numbers, dates, identifiers, URLs, names), and for position (first sentence of a block and of a
 // paragraph), plus the neighbours of strongly relevant sentences - until the block's budget
-// (ctx.keep of its size) is reached. Sentences holding protected spans or query terms are kept
-// before any sentence without them. Drops: the lowest-scoring sentences, exact and near duplicates
+// (ctx.keep of its size) is reached; the sentences most relevant to the query are kept whatever the
+// budget, and spans and query terms weigh heavily in the score. Drops: the lowest-scoring sentences, exact and near duplicates
 // of kept sentences, fillers and stutters inside kept sentences. Why: in long contexts (RAG
 // documents, transcripts, pasted articles) most sentences do not bear on the question, and the
 // ones that do are the ones sharing its rare words. Lossless level: this pass does not run.
