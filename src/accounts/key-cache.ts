@@ -1,5 +1,5 @@
-// The verify cache: key hash → resolved key (or null for "no such key") for at most `ttlMs`
-// (≤ 1 s). Bounded in size so a flood of random keys cannot grow it. `invalidate(keyId)` drops a
+// The verify cache: raw key → resolved key (or null for "no such key") for at most `ttlMs`
+// (≤ 1 s). `sweep()` removes expired entries (keys.ts runs it on a timer). Bounded in size so a flood of random keys cannot grow it. `invalidate(keyId)` drops a
 // key at once and also makes any lookup that was already in flight not cache its (stale) answer.
 export interface CachedKey {
   id: string;
@@ -17,7 +17,7 @@ interface Entry<T> {
 
 export class KeyCache<T extends CachedKey> {
   private readonly entries = new Map<string, Entry<T>>();
-  private readonly hashById = new Map<string, string>();
+  private readonly cacheKeyById = new Map<string, string>();
   private epoch = 0;
 
   constructor(
@@ -26,11 +26,11 @@ export class KeyCache<T extends CachedKey> {
   ) {}
 
   /** undefined = not cached (look it up); null = cached "no such key / revoked" */
-  get(hash: string, now = Date.now()): T | null | undefined {
-    const e = this.entries.get(hash);
+  get(cacheKey: string, now = Date.now()): T | null | undefined {
+    const e = this.entries.get(cacheKey);
     if (!e) return undefined;
     if (e.expires <= now) {
-      this.delete(hash);
+      this.delete(cacheKey);
       return undefined;
     }
     return e.value;
@@ -45,37 +45,42 @@ export class KeyCache<T extends CachedKey> {
     return { epoch: this.epoch, startedAt: now };
   }
 
-  set(hash: string, value: T | null, token: LookupToken): void {
+  set(cacheKey: string, value: T | null, token: LookupToken): void {
     if (token.epoch !== this.epoch || this.ttlMs <= 0) return;
     const now = token.startedAt;
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.delete(oldest);
     }
-    this.entries.delete(hash); // re-insert at the end (insertion order = age)
-    this.entries.set(hash, { value, expires: now + this.ttlMs });
-    if (value) this.hashById.set(value.id, hash);
+    this.entries.delete(cacheKey); // re-insert at the end (insertion order = age)
+    this.entries.set(cacheKey, { value, expires: now + this.ttlMs });
+    if (value) this.cacheKeyById.set(value.id, cacheKey);
   }
 
   invalidate(keyId: string): void {
     this.epoch++;
-    const hash = this.hashById.get(keyId);
-    if (hash !== undefined) this.delete(hash);
+    const cacheKey = this.cacheKeyById.get(keyId);
+    if (cacheKey !== undefined) this.delete(cacheKey);
   }
 
   clear(): void {
     this.epoch++;
     this.entries.clear();
-    this.hashById.clear();
+    this.cacheKeyById.clear();
+  }
+
+  /** Drop every expired entry (≤ maxEntries to scan; run every few seconds). */
+  sweep(now = Date.now()): void {
+    for (const [k, e] of this.entries) if (e.expires <= now) this.delete(k);
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  private delete(hash: string): void {
-    const e = this.entries.get(hash);
-    if (e?.value) this.hashById.delete(e.value.id);
-    this.entries.delete(hash);
+  private delete(cacheKey: string): void {
+    const e = this.entries.get(cacheKey);
+    if (e?.value) this.cacheKeyById.delete(e.value.id);
+    this.entries.delete(cacheKey);
   }
 }

@@ -1,7 +1,7 @@
 // Gateway API keys: create (raw key returned once), verify (every request), revoke, list, update,
 // and the batched last-used touch. DESIGN.md §3 step 2 and §7; ADR 0002 for the pepper.
-// verify: format check → HMAC-SHA256(pepper) → cache (≤ 1 s, positive and negative) → one indexed
-// lookup. Revocation drops the key from this process's cache at once and tells other processes over
+// verify: cache by the raw key (≤ 1 s, positive and negative) → on a miss: format check →
+// HMAC-SHA256(pepper) → one indexed lookup. Revocation drops the key from this process's cache at once and tells other processes over
 // Redis when configured; without Redis they follow within the TTL.
 import { inspect } from 'node:util';
 import type { Level } from '../compress/types.js';
@@ -141,7 +141,10 @@ export class KeyService {
   ) {
     this.cache = new KeyCache(Math.min(1000, Math.max(0, opts.cacheTtlMs ?? 1000)));
     this.maxActive = opts.maxActiveKeys ?? MAX_ACTIVE_KEYS;
-    this.timer = setInterval(() => void this.flushTouches(), opts.touchFlushMs ?? 5000);
+    this.timer = setInterval(() => {
+      this.cache.sweep(); // expired entries (raw keys) go, instead of waiting for eviction
+      void this.flushTouches();
+    }, opts.touchFlushMs ?? 5000);
     this.timer.unref();
   }
 
@@ -218,17 +221,21 @@ export class KeyService {
    * reject when the store is unreachable, so an outage is not reported to clients as a bad key.
    */
   async verify(rawKey: unknown): Promise<ResolvedKey | null> {
-    if (!looksLikeKey(rawKey)) return null;
-    const hash = hashKey(this.pepper, rawKey);
-    let key = this.cache.get(hash);
+    if (typeof rawKey !== 'string') return null;
+    // The cache is keyed by the raw key, so a hit costs one Map lookup and no HMAC (the HMAC was ~3 %
+    // of a pass-through request's CPU). The process holds the raw key for the request anyway; entries
+    // live ≤ TTL and are swept with the touch timer, so a raw key does not linger in memory. Only
+    // keys that passed looksLikeKey are ever stored, so a hit needs no format check either.
+    let key = this.cache.get(rawKey);
     if (key === undefined) {
-      let pending = this.inflight.get(hash);
+      if (!looksLikeKey(rawKey)) return null;
+      let pending = this.inflight.get(rawKey);
       if (!pending) {
-        pending = this.lookup(hash);
-        this.inflight.set(hash, pending);
+        pending = this.lookup(rawKey);
+        this.inflight.set(rawKey, pending);
         const map = this.inflight;
         void pending.finally(() => {
-          if (map.get(hash) === pending) map.delete(hash);
+          if (map.get(rawKey) === pending) map.delete(rawKey);
         }).catch(() => undefined);
       }
       key = await pending;
@@ -237,11 +244,11 @@ export class KeyService {
     return key;
   }
 
-  private async lookup(hash: string): Promise<ResolvedKey | null> {
+  private async lookup(rawKey: string): Promise<ResolvedKey | null> {
     const token = this.cache.begin();
-    const row = await table.findByHash(this.opts.store.db, hash);
+    const row = await table.findByHash(this.opts.store.db, hashKey(this.pepper, rawKey));
     const key = row && !row.revoked_at ? toResolved(row) : null;
-    this.cache.set(hash, key, token);
+    this.cache.set(rawKey, key, token);
     return key;
   }
 

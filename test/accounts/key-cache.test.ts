@@ -47,4 +47,16 @@ describe('KeyCache', () => {
     c.set('h', { id: 'k' }, c.begin(0));
     assert.equal(c.get('h', 0), undefined);
   });
+
+  test('sweep() removes expired entries (raw keys do not linger until evicted)', () => {
+    const c = new KeyCache<{ id: string }>(1000);
+    c.set('old', { id: 'k1' }, c.begin(0));
+    c.set('neg', null, c.begin(0));
+    c.set('new', { id: 'k2' }, c.begin(500));
+    c.sweep(1000);
+    assert.equal(c.size, 1);
+    assert.deepEqual(c.get('new', 1000), { id: 'k2' });
+    c.invalidate('k1'); // its id mapping went with the entry: nothing else is touched
+    assert.deepEqual(c.get('new', 1000), { id: 'k2' });
+  });
 });
