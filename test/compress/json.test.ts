@@ -36,8 +36,71 @@ describe('json transform, lossless', () => {
   test('an array of same-shape objects becomes a table that decodes to the same value', () => {
     const value = { users: users(6), total: 6 };
     const out = run(pretty(value)).text;
-    assert.match(out, /"\$table":\["id","login","role","active","profile"\],"rows":\[\[1000,"user-0","admin",true,\{"city":"City 0","score":0\}\]/);
-    assert.deepEqual(JSON.parse(out).users.$table, ['id', 'login', 'role', 'active', 'profile']);
+    assert.match(out, /"\$table":\["id","login","role","active",\{"profile":\["city","score"\]\}\],"rows":\[\[1000,"user-0","admin",true,"City 0",0\]/);
+    assert.deepEqual(JSON.parse(out).users.$table, ['id', 'login', 'role', 'active', { profile: ['city', 'score'] }]);
+    assert.deepEqual(decodeJsonTable(out), value);
+  });
+
+  test('nested same-shape objects are flattened into the header; their keys are written once', () => {
+    const value = Array.from({ length: 4 }, (_, i) => ({
+      id: i,
+      owner: { login: `dev-${i}`, id: 500 + i, plan: { name: `tier-${i}`, seats: i * 2 } },
+      url: `https://api.example.com/items/${i}`,
+    }));
+    const out = run(pretty(value)).text;
+    assert.match(out, /^\{"\$table":\["id",\{"owner":\["login","id",\{"plan":\["name","seats"\]\}\]\},"url"\],"rows":\[\[0,"dev-0",500,"tier-0",0,"https:/);
+    assert.equal((out.match(/"login"/g) ?? []).length, 1);
+    assert.deepEqual(decodeJsonTable(out), value);
+  });
+
+  test('a column with the same value in every row is written once as ["key",value]', () => {
+    const value = {
+      object: 'list',
+      data: Array.from({ length: 5 }, (_, i) => ({
+        id: `ch_${i}`,
+        object: 'charge',
+        amount: 100 * i,
+        livemode: false,
+        metadata: {},
+        currency: 'usd',
+        customer: { id: 'cus_9', url: 'https://api.example.com/v1/customers/cus_9/with/a/long/path/segment', email: 'a@example.com' },
+      })),
+    };
+    const out = run(pretty(value)).text;
+    const header = JSON.parse(out).data.$table;
+    assert.deepEqual(header.slice(0, 6), ['id', ['object', 'charge'], 'amount', ['livemode', false], ['metadata', {}], ['currency', 'usd']]);
+    // an identical long object in every row: all its leaves are constant, nothing left in the rows
+    assert.deepEqual(header[6], { customer: [['id', 'cus_9'], ['url', value.data[0].customer.url], ['email', 'a@example.com']] });
+    assert.deepEqual(JSON.parse(out).data.rows[1], ['ch_1', 100]);
+    assert.equal((out.match(/customers\/cus_9/g) ?? []).length, 1);
+    assert.deepEqual(decodeJsonTable(out), value);
+  });
+
+  test('two same-shape objects already make a table when it is shorter', () => {
+    const value = { statuses: [0, 1].map((i) => ({ state: i ? 'failure' : 'success', description: `check ${i}`, target_url: `https://ci.example.com/build/${i}`, context: `ci/${i}`, created_at: `2024-01-0${i + 1}T00:00:00Z` })) };
+    const out = run(pretty(value)).text;
+    assert.match(out, /"statuses":\{"\$table":\["state","description","target_url","context","created_at"\]/);
+    assert.deepEqual(decodeJsonTable(out), value);
+  });
+
+  test('items of another shape stay objects inside the rows of the most common shape', () => {
+    const value = Array.from({ length: 6 }, (_, i) => {
+      const issue: Record<string, unknown> = { number: i, title: `Issue ${i}`, state: i % 2 ? 'open' : 'closed', comments: i * 3 };
+      if (i === 2) issue.pull_request = { url: `https://api.example.com/pulls/${i}` };
+      return issue;
+    });
+    const out = run(pretty(value)).text;
+    const rows = JSON.parse(out).rows as unknown[];
+    assert.deepEqual(rows[2], value[2]);
+    assert.deepEqual(rows[3], [3, 'Issue 3', 'open', 9]);
+    assert.deepEqual(decodeJsonTable(out), value);
+  });
+
+  test('$same references are pointers into the document as written, tables included', () => {
+    const author = { login: 'octo-user', id: 7, html_url: 'https://example.com/octo-user/profile/page/with/a/longer/path/here' };
+    const value = { items: [1, 2, 3].map((n) => ({ n, author: { ...author, id: n } })), reviewer: { ...author, id: 2 }, again: author };
+    const out = run(pretty(value)).text;
+    assert.match(out, /\{"\$same":"#\/items\/\$table\//);
     assert.deepEqual(decodeJsonTable(out), value);
   });
 
@@ -253,6 +316,26 @@ describe('json transform, properties', () => {
         assert.deepEqual(decodeJsonTable(out), JSON.parse(text));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  test('random records with optional keys, nested objects and repeated values round-trip; numbers keep their text', () => {
+    const numText = fc.constantFrom('1.50', '12345678901234567890', '1E+5', '-0', '0.000', '7');
+    const nested = fc.oneof(fc.record({ a: fc.integer({ min: 0, max: 2 }), b: fc.constantFrom('x', 'y') }), fc.constant(null), fc.record({ a: fc.integer() }));
+    const record = fc.record(
+      { id: fc.integer(), kind: fc.constantFrom('user', 'user', 'bot'), n: numText, tags: fc.constantFrom([], ['a']), owner: nested, extra: fc.string({ maxLength: 5 }) },
+      { requiredKeys: ['id', 'kind', 'n', 'owner'] },
+    );
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 0, maxLength: 12 }), fc.boolean(), (arr, indent) => {
+        // numbers written as raw text (1.50, big integers) to check that their source text survives
+        const text = '[' + arr.map(({ n, ...r }) => JSON.stringify(r, null, indent ? 2 : undefined).replace(/^\{/, `{"n":${n}${Object.keys(r).length ? ',' : ''}`)).join(',') + ']';
+        const out = json({ kind: 'json', text }, LOSSLESS).text;
+        assert.ok(out.length <= text.length);
+        assert.deepEqual(decodeJsonTable(out), JSON.parse(text));
+        for (const { n } of arr) assert.ok(out.includes(n), n);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -1,22 +1,27 @@
-// The compact table encoding of the JSON transform, and its reader. An array of ≥ 3 objects that all
-// have the same keys in the same order becomes
-//   {"$table":["id","name","status"],"rows":[[1,"a","ok"],[2,"b","failed"],...]}
+// The compact table encoding of the JSON transform. An array of ≥ 2 objects, most of which have the
+// same keys in the same order, becomes
+//   {"$table":["id","name",{"owner":["login","id"]},["type","User"]],"rows":[[1,"a","octo",7],…]}
 // which is still valid JSON (the eval's validity check and any model read it as is) and decodes back
-// to exactly the original array: row i, cell j is the value of key $table[j] in item i. Cells are
-// JSON (nested objects stay objects, nested same-shape arrays become nested tables). A row that is
-// not an array (the `{"$omitted":N}` note that lossy sampling leaves in a gap) is an item as is.
-// The encoder never produces a table for input that already uses the marker keys, so decoding is
-// unambiguous.
-import { REF_KEY, resolveRefs } from './json-refs.js';
+// to exactly the original array (json-table-decode.ts). Header entries: "k" is a column (one cell per
+// row); {"k":[…]} is an object-valued column whose objects all have the same keys, flattened so its
+// keys are written once and its cells sit inline in the row; ["k",V] is a column whose value is the
+// same V in every row, written once and no longer in the rows. Items of another shape (and the
+// `{"$omitted":N}` notes of lossy sampling) stay in `rows` as objects. A table is used only when it
+// is shorter. Key order is kept. The encoder never produces a table for input that already uses the
+// marker keys, so decoding is unambiguous. Linear: each cell is visited once per table level.
 import { type JNode, type JObject, stringValue } from './json-syntax.js';
+import { ROWS_KEY, TABLE_KEY } from './json-table-decode.js';
 
-export const TABLE_KEY = '$table';
-export const ROWS_KEY = 'rows';
+export { TABLE_KEY, ROWS_KEY, decodeJsonTable } from './json-table-decode.js';
 export const OMITTED_KEY = '$omitted';
 const RAW_TABLE = JSON.stringify(TABLE_KEY);
 const RAW_ROWS = JSON.stringify(ROWS_KEY);
-const RAW_REF = JSON.stringify(REF_KEY);
-const MIN_ROWS = 3;
+const RAW_OMITTED = JSON.stringify(OMITTED_KEY);
+const MIN_ROWS = 2;
+/** A container column is constant (as a whole) only up to this length (minified): `[]`, `{}`, small ones. */
+const CONST_MAX_CHARS = 64;
+/** Flattened object columns nest at most this deep. */
+const MAX_GROUP_DEPTH = 8;
 
 /** Which of `markers` occur as object keys anywhere in the value. An encoding whose marker key the
  *  input already uses is not applied, so reading the result back stays unambiguous. */
@@ -42,7 +47,7 @@ export function markerKeysIn(root: JNode, markers: readonly string[]): Set<strin
 
 /** Whether an item is a sampling note (`{"$omitted":N}`). */
 export function isOmittedNote(node: JNode): boolean {
-  return node.t === 'o' && node.k.length === 1 && node.k[0] === JSON.stringify(OMITTED_KEY);
+  return node.t === 'o' && node.k.length === 1 && node.k[0] === RAW_OMITTED;
 }
 
 interface Encoded {
@@ -50,128 +55,161 @@ interface Encoded {
   len: number;
 }
 
-/** Re-encode every array of same-shape objects as a table (when that is shorter). Bottom-up,
- *  linear in the size of the value; returns the new tree and its minified length. */
+/** How a column is written: cells as they are, flattened into sub-columns, or once as a constant. */
+type Col = { c: 'plain' } | { c: 'const'; value: JNode } | { c: 'group'; keys: string[]; cols: Col[] };
+const PLAIN: Col = { c: 'plain' };
+
+/** Minified lengths of the containers built so far (scalars: their raw text). */
+type Lens = Map<JNode, number>;
+
+function lenOf(node: JNode, lens: Lens): number {
+  if (node.t !== 'o' && node.t !== 'a') return node.raw.length;
+  const n = lens.get(node);
+  if (n !== undefined) return n;
+  let len = 2 + Math.max(0, node.v.length - 1);
+  for (let i = 0; i < node.v.length; i++) len += (node.t === 'o' ? node.k[i].length + 1 : 0) + lenOf(node.v[i], lens);
+  lens.set(node, len);
+  return len;
+}
+
+/** Re-encode every array of same-shape objects as a table (when that is shorter). Bottom-up;
+ *  returns the new tree and its minified length. */
 export function encodeTables(node: JNode): Encoded {
+  const lens: Lens = new Map();
+  const out = enc(node, lens);
+  return { node: out, len: lenOf(out, lens) };
+}
+
+function enc(node: JNode, lens: Lens): JNode {
   if (node.t === 'o') {
-    const v: JNode[] = new Array(node.v.length);
-    let len = 2 + Math.max(0, node.v.length - 1);
-    for (let i = 0; i < node.v.length; i++) {
-      const e = encodeTables(node.v[i]);
-      v[i] = e.node;
-      len += node.k[i].length + 1 + e.len;
-    }
-    return { node: { t: 'o', k: node.k, v }, len };
+    const v = node.v.map((x) => enc(x, lens));
+    return { t: 'o', k: node.k, v };
   }
-  if (node.t === 'a') {
-    const items: Encoded[] = node.v.map(encodeTables);
-    let plainLen = 2 + Math.max(0, items.length - 1);
-    for (const it of items) plainLen += it.len;
-    const plain: Encoded = { node: { t: 'a', v: items.map((e) => e.node) }, len: plainLen };
-    const keys = commonKeys(node);
-    if (keys === null) return plain;
-    // {"$table":[keys],"rows":[[cells],...]}
-    let len = 2 + RAW_TABLE.length + 1 + 2 + (keys.length - 1) + 1 + RAW_ROWS.length + 1 + 2 + Math.max(0, items.length - 1);
-    for (const k of keys) len += k.length;
-    const rows: JNode[] = new Array(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i].node;
-      if (isOmittedNote(node.v[i])) {
-        rows[i] = item;
-        len += items[i].len;
-        continue;
+  if (node.t !== 'a') return node;
+  const plain: JNode = { t: 'a', v: node.v.map((x) => enc(x, lens)) };
+  return tableOf(plain, lens) ?? plain;
+}
+
+function isTableNode(n: JNode): boolean {
+  return n.t === 'o' && n.k.length === 2 && n.k[0] === RAW_TABLE;
+}
+
+/** The key signature of an object item (null for a non-object or one with empty/duplicate keys). */
+function signature(n: JNode): string | null {
+  if (n.t !== 'o' || n.k.length === 0 || isTableNode(n)) return null;
+  if (n.k.length > 1 && new Set(n.k).size !== n.k.length) return null;
+  return n.k.join('\n');
+}
+
+function tableOf(arr: JNode & { t: 'a' }, lens: Lens): JNode | null {
+  if (arr.v.length < MIN_ROWS) return null;
+  // the most frequent key list (first seen on a tie); every item must be an object
+  const counts = new Map<string, number>();
+  const sigs: Array<string | null> = new Array(arr.v.length);
+  let best: string | null = null;
+  let bestCount = 0;
+  for (let i = 0; i < arr.v.length; i++) {
+    const item = arr.v[i];
+    if (item.t !== 'o') return null;
+    if (isOmittedNote(item)) {
+      sigs[i] = null;
+      continue;
+    }
+    const s = signature(item);
+    sigs[i] = s;
+    if (s === null) continue;
+    const c = (counts.get(s) ?? 0) + 1;
+    counts.set(s, c);
+    if (c > bestCount) {
+      bestCount = c;
+      best = s;
+    }
+  }
+  if (best === null || bestCount < MIN_ROWS) return null;
+  const members: JObject[] = [];
+  for (let i = 0; i < arr.v.length; i++) if (sigs[i] === best) members.push(arr.v[i] as JObject);
+  const keys = members[0].k;
+  const cols = keys.map((_, j) => column(members.map((m) => m.v[j]), 0, lens));
+  const header: JNode = { t: 'a', v: headerEntries(keys, cols) };
+  const rows: JNode[] = arr.v.map((item, i) => {
+    if (sigs[i] !== best) return item;
+    const cells: JNode[] = [];
+    const o = item as JObject;
+    for (let j = 0; j < keys.length; j++) pushCells(o.v[j], cols[j], cells);
+    return { t: 'a', v: cells } as JNode;
+  });
+  const rowsNode: JNode = { t: 'a', v: rows };
+  const len = 1 + RAW_TABLE.length + 1 + lenOf(header, lens) + 1 + RAW_ROWS.length + 1 + lenOf(rowsNode, lens) + 1;
+  if (len >= lenOf(arr, lens)) return null;
+  const table: JNode = { t: 'o', k: [RAW_TABLE, RAW_ROWS], v: [header, rowsNode] };
+  lens.set(table, len);
+  return table;
+}
+
+/** How to write a column, from its cells (one per member row). */
+function column(cells: JNode[], depth: number, lens: Lens): Col {
+  const n = cells.length;
+  const first = cells[0];
+  const firstRaw = smallRaw(first);
+  if (firstRaw !== null) {
+    let same = true;
+    for (let i = 1; i < n && same; i++) same = smallRaw(cells[i]) === firstRaw;
+    // ["k",V] costs V and 4 chars once; each row saves V and a comma
+    if (same && n * (firstRaw.length + 1) > firstRaw.length + 4) return { c: 'const', value: first };
+  }
+  if (depth >= MAX_GROUP_DEPTH) return PLAIN;
+  const sig = signature(first);
+  if (sig === null) return PLAIN;
+  for (let i = 1; i < n; i++) if (signature(cells[i]) !== sig) return PLAIN;
+  const objs = cells as JObject[];
+  const keys = objs[0].k;
+  return { c: 'group', keys, cols: keys.map((_, j) => column(objs.map((o) => o.v[j]), depth + 1, lens)) };
+}
+
+function headerEntries(keys: string[], cols: Col[]): JNode[] {
+  return keys.map((raw, j): JNode => {
+    const col = cols[j];
+    if (col.c === 'plain') return { t: 's', raw };
+    if (col.c === 'const') return { t: 'a', v: [{ t: 's', raw }, col.value] };
+    return { t: 'o', k: [raw], v: [{ t: 'a', v: headerEntries(col.keys, col.cols) }] };
+  });
+}
+
+function pushCells(cell: JNode, col: Col, out: JNode[]): void {
+  if (col.c === 'plain') out.push(cell);
+  else if (col.c === 'group') {
+    const o = cell as JObject;
+    for (let j = 0; j < col.keys.length; j++) pushCells(o.v[j], col.cols[j], out);
+  }
+}
+
+/** The minified text of a scalar, or of a short container (≤ CONST_MAX_CHARS), else null. Stops
+ *  early on long containers (an identical long object is flattened, its leaves then constant). */
+function smallRaw(node: JNode): string | null {
+  if (node.t !== 'o' && node.t !== 'a') return node.raw;
+  if (isTableNode(node)) return null;
+  const out: string[] = [];
+  let len = 0;
+  const stack: Array<JNode | string> = [node];
+  while (stack.length > 0) {
+    const x = stack.pop() as JNode | string;
+    let s: string;
+    if (typeof x === 'string') s = x;
+    else if (x.t === 'o') {
+      s = '{';
+      stack.push('}');
+      for (let i = x.v.length - 1; i >= 0; i--) stack.push(x.v[i], (i > 0 ? ',' : '') + x.k[i] + ':');
+    } else if (x.t === 'a') {
+      s = '[';
+      stack.push(']');
+      for (let i = x.v.length - 1; i >= 0; i--) {
+        stack.push(x.v[i]);
+        if (i > 0) stack.push(',');
       }
-      const obj = item as JObject;
-      let rowLen = 2 + (obj.v.length - 1);
-      // cell lengths: item length minus keys and colons
-      rowLen += items[i].len - 2 - (obj.v.length - 1) - sumKeyLen(obj) - obj.v.length;
-      rows[i] = { t: 'a', v: obj.v };
-      len += rowLen;
-    }
-    if (len >= plainLen) return plain;
-    const table: JObject = {
-      t: 'o',
-      k: [RAW_TABLE, RAW_ROWS],
-      v: [{ t: 'a', v: keys.map((raw) => ({ t: 's', raw })) }, { t: 'a', v: rows }],
-    };
-    return { node: table, len };
+    } else s = x.raw;
+    len += s.length;
+    if (len > CONST_MAX_CHARS) return null;
+    out.push(s);
   }
-  return { node, len: node.raw.length };
-}
-
-function sumKeyLen(o: JObject): number {
-  let n = 0;
-  for (const k of o.k) n += k.length;
-  return n;
-}
-
-/** The shared key list when the array's items (sampling notes aside) are ≥ 3 objects with the same
- *  non-empty, duplicate-free keys in the same order; else null. */
-function commonKeys(arr: { v: JNode[] }): string[] | null {
-  let keys: string[] | null = null;
-  let count = 0;
-  for (const item of arr.v) {
-    if (isOmittedNote(item)) continue;
-    if (item.t !== 'o' || item.k.length === 0) return null;
-    if (keys === null) {
-      keys = item.k;
-      if (new Set(keys).size !== keys.length) return null;
-    } else {
-      if (item.k.length !== keys.length) return null;
-      for (let i = 0; i < keys.length; i++) if (item.k[i] !== keys[i]) return null;
-    }
-    count++;
-  }
-  return count >= MIN_ROWS ? keys : null;
-}
-
-/** Read back a text produced by the JSON transform: parse it, expand every table into the array of
- *  objects it stands for and resolve every `{"$same":"#/…"}` reference. Throws a SyntaxError when
- *  the text is not JSON. */
-export function decodeJsonTable(text: string): unknown {
-  const value: unknown = JSON.parse(text);
-  const tables = text.indexOf(RAW_TABLE) >= 0;
-  const refs = text.indexOf(RAW_REF) >= 0;
-  if (!tables && !refs) return value;
-  try {
-    const expanded = tables ? expand(value) : value;
-    return refs ? resolveRefs(expanded) : expanded;
-  } catch {
-    return value; // nesting too deep to walk: nothing is encoded inside (the encoder skips deep values)
-  }
-}
-
-function isTable(v: Record<string, unknown>): v is { $table: string[]; rows: unknown[] } {
-  const keys = Object.keys(v);
-  return (
-    keys.length === 2 &&
-    keys[0] === TABLE_KEY &&
-    keys[1] === ROWS_KEY &&
-    Array.isArray(v[TABLE_KEY]) &&
-    (v[TABLE_KEY] as unknown[]).every((k) => typeof k === 'string') &&
-    Array.isArray(v[ROWS_KEY])
-  );
-}
-
-function expand(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(expand);
-  if (value === null || typeof value !== 'object') return value;
-  const obj = value as Record<string, unknown>;
-  if (isTable(obj)) {
-    const keys = obj.$table;
-    return obj.rows.map((row) => {
-      if (!Array.isArray(row)) return expand(row);
-      const item: Record<string, unknown> = {};
-      for (let j = 0; j < keys.length; j++) {
-        // define, not assign, so a key named __proto__ stays an own property as with JSON.parse
-        Object.defineProperty(item, keys[j], { value: expand(row[j]), enumerable: true, writable: true, configurable: true });
-      }
-      return item;
-    });
-  }
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(obj)) {
-    Object.defineProperty(out, k, { value: expand(obj[k]), enumerable: true, writable: true, configurable: true });
-  }
-  return out;
+  return out.join('');
 }

@@ -91,8 +91,9 @@ function encode(input: JNode, ctx: TransformContext | null): JsonOut {
     root = p.node;
     omitted = [...s.omitted, ...p.omitted];
   }
+  root = encodeTables(root).node;
   if (!used.has(REF_KEY)) root = dedupeSubtrees(root);
-  return { text: serialize(encodeTables(root).node), omitted };
+  return { text: serialize(root), omitted };
 }
 
 /** JSON Lines (one value per line, e.g. structured logs): each line minified on its own, and at the
