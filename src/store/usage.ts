@@ -3,7 +3,7 @@
 // ISO-8601 UTC text, so a month is `substr(created_at, 1, 7)` and a day `substr(created_at, 1, 10)`
 // on both SQLite and PostgreSQL.
 import { randomUUID } from 'node:crypto';
-import { CompiledQuery, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database, NewUsageRow, UsageRow } from './schema.js';
 
 type Db = Kysely<Database>;
@@ -29,24 +29,26 @@ const USAGE_COLUMNS = [
 /** Rows per INSERT statement (21 × 500 = 10,500 parameters: inside SQLite's 32,766 and PostgreSQL's 65,535). */
 export const USAGE_ROWS_PER_INSERT = 500;
 
-// The SQL text of an n-row INSERT, per database handle (the placeholder style is the dialect's) and
-// per n. Kysely builds it once from a template row; each batch then only binds its values. Building
-// a 200-row INSERT through Kysely's query builder for every batch (parse the values, build the
-// operation tree, compile) cost more CPU than SQLite's own work — ~5 % of a pass-through request.
-const insertSqlByDb = new WeakMap<object, Map<number, string>>();
+// The n-row INSERT is written here as text rather than through Kysely's query builder: building a
+// 500-row INSERT as an operation tree and compiling it for every batch cost more CPU than SQLite's
+// own work (~5 % of a pass-through request). Only the placeholder style differs by dialect.
+const COLUMN_LIST = USAGE_COLUMNS.map((c) => `"${c}"`).join(', ');
+const SQLITE_ROW = `(${USAGE_COLUMNS.map(() => '?').join(', ')})`;
 
 function insertSql(db: Db, n: number): string {
-  // Keyed by the dialect adapter: shared by the handle and every transaction opened on it.
-  const adapter = db.getExecutor().adapter;
-  let byCount = insertSqlByDb.get(adapter);
-  if (!byCount) insertSqlByDb.set(adapter, (byCount = new Map()));
-  let text = byCount.get(n);
-  if (text === undefined) {
-    const template = Object.fromEntries(USAGE_COLUMNS.map((c) => [c, 0])) as unknown as NewUsageRow;
-    text = db.insertInto('usage').values(Array.from({ length: n }, () => template)).compile().sql;
-    byCount.set(n, text);
+  const numbered = db.getExecutor().adapter instanceof PostgresAdapter;
+  const rows: string[] = new Array(n);
+  const width = USAGE_COLUMNS.length;
+  for (let r = 0; r < n; r++) {
+    if (!numbered) {
+      rows[r] = SQLITE_ROW;
+      continue;
+    }
+    const p: string[] = new Array(width);
+    for (let c = 0; c < width; c++) p[c] = `$${r * width + c + 1}`;
+    rows[r] = `(${p.join(', ')})`;
   }
-  return text;
+  return `insert into "usage" (${COLUMN_LIST}) values ${rows.join(', ')}`;
 }
 
 /** Insert usage rows: one multi-row INSERT per USAGE_ROWS_PER_INSERT rows. Run it in the caller's transaction. */
