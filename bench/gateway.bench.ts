@@ -172,7 +172,9 @@ async function main(): Promise<void> {
       await load(via(small, 'off'), 10, WARMUP);
       await load(passthrough(small), 10, WARMUP);
       const d = await load(direct(small), 50, DURATION);
+      await bare.ask('profile-start');
       const b = await measured(passthrough(small), 50, DURATION, bare);
+      await bare.ask('profile-stop');
       await gateway.ask('profile-start');
       const v = await measured(via(small, 'off'), 50, DURATION);
       await gateway.ask('profile-stop');

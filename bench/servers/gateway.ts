@@ -12,6 +12,7 @@ import { buildApp } from '../../src/gateway/app.js';
 import { createAccount } from '../../src/accounts/accounts.js';
 import { grantCredits } from '../../src/billing/balances.js';
 import { unmeteredBilling } from '../../src/gateway/unmetered-billing.js';
+import { profile } from './profile.js';
 
 const upstream = process.env.BENCH_UPSTREAM!;
 const dataDir = mkdtempSync(join(tmpdir(), 'oc-bench-'));
@@ -40,29 +41,9 @@ await grantCredits(app.services.store.db, account.id, 1_000_000, 'benchmark', co
 const { port } = app.server.address() as AddressInfo;
 process.send?.({ ready: true, url: `http://127.0.0.1:${port}`, key: created.key });
 
-// Optional CPU profile of one phase (BENCH_PROFILE=dir): 'profile-start' / 'profile-stop'.
-let session: import('node:inspector/promises').Session | null = null;
-async function profile(cmd: string): Promise<void> {
-  const dir = process.env.BENCH_PROFILE;
-  if (!dir) return;
-  const { Session } = await import('node:inspector/promises');
-  if (cmd === 'profile-start') {
-    session = new Session();
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
-  } else if (session) {
-    const { profile } = await session.post('Profiler.stop');
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(dir, `gateway-${Date.now()}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-    session = null;
-  }
-}
-
 process.on('message', (msg: { cmd?: string; id?: number }) => {
   if (msg.cmd === 'profile-start' || msg.cmd === 'profile-stop') {
-    void profile(msg.cmd).then(() => process.send?.({ id: msg.id }));
+    void profile('gateway', msg.cmd).then(() => process.send?.({ id: msg.id }));
     return;
   }
   if (msg.cmd === 'memory') {

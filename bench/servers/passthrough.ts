@@ -4,6 +4,7 @@
 import Fastify from 'fastify';
 import { Agent } from 'undici';
 import type { AddressInfo } from 'node:net';
+import { profile } from './profile.js';
 
 const upstream = new URL(process.env.BENCH_UPSTREAM!);
 const agent = new Agent({ connections: 256, keepAliveTimeout: 30_000 });
@@ -25,7 +26,9 @@ await app.listen({ port: 0, host: '127.0.0.1' });
 const { port } = app.server.address() as AddressInfo;
 process.send?.({ ready: true, url: `http://127.0.0.1:${port}` });
 process.on('message', (msg: { cmd?: string; id?: number }) => {
-  if (msg.cmd === 'cpu') {
+  if (msg.cmd === 'profile-start' || msg.cmd === 'profile-stop') {
+    void profile('bare', msg.cmd).then(() => process.send?.({ id: msg.id }));
+  } else if (msg.cmd === 'cpu') {
     const c = process.cpuUsage();
     process.send?.({ id: msg.id, cpuMicros: c.user + c.system });
   } else if (msg.cmd === 'stop') void app.close().then(() => process.exit(0));
