@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeJsonTable, isJson, json } from '../../src/compress/transforms/json.js';
+import { JsonHistory, decodeJsonTable, isJson, json } from '../../src/compress/transforms/json.js';
 import { parseJson, serialize } from '../../src/compress/transforms/json-syntax.js';
 import type { Block, TransformContext } from '../../src/compress/types.js';
 
@@ -193,6 +193,82 @@ describe('json transform, lossless', () => {
 
   test('decodeJsonTable throws a SyntaxError on non-JSON', () => {
     assert.throws(() => decodeJsonTable('{nope'), SyntaxError);
+  });
+});
+
+describe('json transform, references to earlier messages', () => {
+  const user = { login: 'octo-dev', id: 4242, html_url: 'https://example.com/octo-dev', type: 'User', site_admin: false };
+  const issue = (n: number): Record<string, unknown> => ({ number: n, title: `Issue ${n}`, user, labels: [{ name: 'bug', color: 'd73a4a', default: true, description: 'Something is broken' }] });
+
+  /** Compress texts in order as a pipeline would: each sent text is remembered under its label. */
+  function conversation(texts: string[], c: TransformContext = LOSSLESS): { sent: Map<string, string>; blocks: Block[] } {
+    const history = new JsonHistory();
+    const sent = new Map<string, string>();
+    const blocks = texts.map((text, i) => {
+      const block = json({ kind: 'json', text }, { ...c, jsonHistory: history } as TransformContext);
+      history.remember(block.text, `message ${i + 1}`);
+      sent.set(`message ${i + 1}`, block.text);
+      return block;
+    });
+    return { sent, blocks };
+  }
+  const resolver = (sent: Map<string, string>) => (label: string) => (sent.has(label) ? JSON.parse(sent.get(label) as string) : undefined);
+
+  test('an object sent in an earlier message becomes {"$same":"message N#/…"}; decode with the earlier texts restores it', () => {
+    const texts = [pretty(issue(1)), pretty(issue(2))];
+    const { sent, blocks } = conversation(texts);
+    assert.equal(blocks[0].text, JSON.stringify(issue(1)));
+    assert.match(blocks[1].text, /"user":\{"\$same":"message 1#\/user"\}/);
+    assert.match(blocks[1].text, /"labels":\{"\$same":"message 1#\/labels"\}/);
+    assert.deepEqual(blocks[1].omitted, [JSON.stringify(user), JSON.stringify(issue(2).labels)]);
+    assert.deepEqual(decodeJsonTable(blocks[1].text, resolver(sent)), issue(2));
+    // without the earlier texts the reference stays as written (still valid JSON)
+    assert.deepEqual((decodeJsonTable(blocks[1].text) as { user: unknown }).user, { $same: 'message 1#/user' });
+    // without a history, nothing refers outside the value
+    assert.equal(run(texts[1]).text, JSON.stringify(issue(2)));
+  });
+
+  test('a whole earlier value is `message N#`; pointers go into the earlier text as written (tables)', () => {
+    const list = [1, 2, 3].map((n) => ({ ...issue(n), user: { ...user, id: n } }));
+    const texts = [pretty(user), pretty({ assignee: user, note: 'x' }), pretty(list), pretty({ first: list[0].labels, again: { ...issue(9), user: { ...user, id: 2 } } })];
+    const { sent, blocks } = conversation(texts);
+    assert.match(blocks[1].text, /^\{"assignee":\{"\$same":"message 1#"\}/);
+    assert.match(blocks[3].text, /"\$same":"message 3#\//);
+    texts.forEach((t, i) => assert.deepEqual(decodeJsonTable(blocks[i].text, resolver(sent)), JSON.parse(t)));
+  });
+
+  test('subtrees that hold a reference themselves are not remembered', () => {
+    const h = new JsonHistory();
+    h.remember(JSON.stringify({ a: { inner: { $same: '#/b' }, pad: 'x'.repeat(90) }, b: 'y'.repeat(90) }), 'message 1');
+    const probe = parseJson(JSON.stringify({ inner: { $same: '#/b' }, pad: 'x'.repeat(90) }));
+    assert.ok(probe);
+    assert.equal(h.find(probe.node, 0), undefined);
+    h.remember('not json', 'message 2');
+    h.remember('{"a":1}', 'bad#label');
+  });
+
+  test('random conversations round-trip with the earlier texts; outputs never grow', () => {
+    const shared = fc.constantFrom(
+      { login: 'alpha-user-with-a-long-name', id: 1, url: 'https://api.example.com/users/alpha-user-with-a-long-name' },
+      { login: 'beta-user-with-a-long-name', id: 2, url: 'https://api.example.com/users/beta-user-with-a-long-name' },
+      [1, 2, 3, 'a list that is long enough to be referenced across messages, yes'],
+    );
+    const value = fc.oneof(
+      fc.record({ id: fc.integer(), owner: shared, extra: fc.jsonValue({ maxDepth: 2 }) }),
+      fc.array(fc.record({ id: fc.integer(), owner: shared }), { maxLength: 5 }),
+      shared,
+    );
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 5 }), fc.constantFrom(LOSSLESS, ctx('balanced', 0.5)), (values, c) => {
+        const texts = values.map((v) => pretty(v));
+        const { sent, blocks } = conversation(texts, c);
+        blocks.forEach((b, i) => {
+          assert.ok(b.text.length <= texts[i].length);
+          if (c.level === 'lossless') assert.deepEqual(decodeJsonTable(b.text, resolver(sent)), JSON.parse(texts[i]));
+        });
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

@@ -13,14 +13,16 @@ export const ROWS_KEY = 'rows';
 const RAW_TABLE = JSON.stringify(TABLE_KEY);
 const RAW_REF = JSON.stringify(REF_KEY);
 
-/** Read back a text produced by the JSON transform. Throws a SyntaxError when the text is not JSON. */
-export function decodeJsonTable(text: string): unknown {
+/** Read back a text produced by the JSON transform. `earlier(label)` gives the parsed text (as sent)
+ *  of an earlier block that `{"$same":"label#/…"}` references point into; without it such references
+ *  stay as they are. Throws a SyntaxError when the text is not JSON. */
+export function decodeJsonTable(text: string, earlier?: (label: string) => unknown): unknown {
   const value: unknown = JSON.parse(text);
   const tables = text.indexOf(RAW_TABLE) >= 0;
   const refs = text.indexOf(RAW_REF) >= 0;
   if (!tables && !refs) return value;
   try {
-    const resolved = refs ? resolveRefs(value) : value;
+    const resolved = refs ? resolveRefs(value, earlier) : value;
     return tables ? expand(resolved) : resolved;
   } catch {
     return value; // nesting too deep to walk: nothing is encoded inside (the encoder skips deep values)

@@ -10,9 +10,17 @@ import { pruneFields } from './json-prune.js';
 import { AGGRESSIVE_LIMITS, BALANCED_LIMITS, sampleArrays } from './json-sample.js';
 import { REF_KEY, dedupeSubtrees } from './json-refs.js';
 import { logs } from './logs.js';
+import type { JsonHistory } from './json-history.js';
 import { OMITTED_KEY, TABLE_KEY, encodeTables, markerKeysIn } from './json-table.js';
 
 export { decodeJsonTable } from './json-table.js';
+export { JsonHistory } from './json-history.js';
+
+/** What the JSON transform reads from the context beyond TransformContext: the request's memory of
+ *  the JSON sent in earlier messages (optional; without it references stay inside one value). */
+export interface JsonContext {
+  jsonHistory?: JsonHistory;
+}
 
 /** Deeper values are only minified (the structural passes recurse). */
 const MAX_DEPTH = 200;
@@ -92,7 +100,12 @@ function encode(input: JNode, ctx: TransformContext | null): JsonOut {
     omitted = [...s.omitted, ...p.omitted];
   }
   root = encodeTables(root).node;
-  if (!used.has(REF_KEY)) root = dedupeSubtrees(root);
+  if (!used.has(REF_KEY)) {
+    const history = ctx === null ? undefined : (ctx as TransformContext & JsonContext).jsonHistory;
+    const across: string[] = [];
+    root = dedupeSubtrees(root, history, across);
+    if (across.length > 0) omitted = omitted.concat(across);
+  }
   return { text: serialize(root), omitted };
 }
 
