@@ -230,7 +230,7 @@ describe('json transform, references to earlier messages', () => {
 
   test('a whole earlier value is `message N#`; pointers go into the earlier text as written (tables)', () => {
     const list = [1, 2, 3].map((n) => ({ ...issue(n), user: { ...user, id: n } }));
-    const texts = [pretty(user), pretty({ assignee: user, note: 'x' }), pretty(list), pretty({ first: list[0].labels, again: { ...issue(9), user: { ...user, id: 2 } } })];
+    const texts = [pretty(user), pretty({ assignee: user, note: 'x' }), pretty(list), pretty({ first: (list[0] as Record<string, unknown>).labels, again: { ...issue(9), user: { ...user, id: 2 } } })];
     const { sent, blocks } = conversation(texts);
     assert.match(blocks[1].text, /^\{"assignee":\{"\$same":"message 1#"\}/);
     assert.match(blocks[3].text, /"\$same":"message 3#\//);
