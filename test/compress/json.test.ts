@@ -237,6 +237,14 @@ describe('json transform, references to earlier messages', () => {
     texts.forEach((t, i) => assert.deepEqual(decodeJsonTable(blocks[i].text, resolver(sent)), JSON.parse(t)));
   });
 
+  test('rememberMessage labels string content "message N" and JSON text parts "message N part K"', () => {
+    const h = new JsonHistory();
+    h.rememberMessage({ role: 'tool', content: pretty(user) }, 2);
+    h.rememberMessage({ role: 'tool', content: [{ type: 'image_url', image_url: { url: 'x' } }, { type: 'text', text: pretty({ list: [issue(1)] }) }] } as never, 4);
+    const out = json({ kind: 'json', text: pretty({ who: user, first: issue(1).labels }) }, { ...LOSSLESS, jsonHistory: h } as TransformContext).text;
+    assert.equal(out, '{"who":{"$same":"message 3#"},"first":{"$same":"message 5 part 2#/list/0/labels"}}');
+  });
+
   test('subtrees that hold a reference themselves are not remembered', () => {
     const h = new JsonHistory();
     h.remember(JSON.stringify({ a: { inner: { $same: '#/b' }, pad: 'x'.repeat(90) }, b: 'y'.repeat(90) }), 'message 1');

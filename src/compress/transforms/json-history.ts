@@ -3,14 +3,15 @@
 // issue an agent fetched, the same `owner` in every repository) by a reference to it:
 //   {"$same":"message 4#/user"}
 // The pipeline creates one JsonHistory per request, passes it to the transform as
-// `ctx.jsonHistory`, and after each message calls `remember(sentText, label)` with the text as it was
-// sent (compressed, or the original when it was not) — so a reference always points into bytes the
+// `ctx.jsonHistory`, and after each message calls `rememberMessage(sentMessage, index)` with the
+// message as it was sent (compressed, or the original when it was not) — so a reference always points into bytes the
 // model has seen, and message i depends only on messages 0..i (causal). Pointers are JSON Pointers
 // into the earlier text as written (tables not expanded); `decodeJsonTable(text, earlier)` resolves
 // them. Subtrees of the earlier text that hold a `$same` reference themselves are not remembered.
 // Linear: one parse and one hash pass per remembered text; a lookup compares only on a hash match.
 import { MIN_CHARS, type EarlierJson, type Meta, RAW_REF, type Site, measure, pointer, sameNode } from './json-refs.js';
 import { type JNode, parseJson } from './json-syntax.js';
+import type { ChatMessage } from '../types.js';
 
 /** Texts nested deeper than this are not remembered (the walk recurses). */
 const MAX_DEPTH = 200;
@@ -37,6 +38,20 @@ export class JsonHistory implements EarlierJson {
     const meta = new Map<JNode, Meta>();
     measure(parsed.node, meta);
     this.index(parsed.node, null, '', meta, label);
+  }
+
+  /** Remember a message as it was sent (0-based `index` in the request): string content whose whole
+   *  text is JSON as "message N" (N = index + 1), a JSON text part of array content as
+   *  "message N part K" (K = 1-based position among the content parts). */
+  rememberMessage(m: ChatMessage, index: number): void {
+    const c = m?.content;
+    if (typeof c === 'string') this.remember(c, `message ${index + 1}`);
+    else if (Array.isArray(c)) {
+      c.forEach((p, k) => {
+        const text = (p as { type?: unknown; text?: unknown }).text;
+        if ((p as { type?: unknown }).type === 'text' && typeof text === 'string') this.remember(text, `message ${index + 1} part ${k + 1}`);
+      });
+    }
   }
 
   find(node: JNode, h: number): string | undefined {
