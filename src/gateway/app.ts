@@ -7,7 +7,6 @@
 // To add routes: write `src/gateway/routes/<name>.ts` exporting a RouteModule and add one line to
 // ROUTES below.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Billing } from '../billing/types.js';
@@ -22,6 +21,7 @@ import { createLogger } from './logging.js';
 import { GatewayMetrics } from './metrics.js';
 import { installJsonParser } from './request-body.js';
 import { installRequestLog } from './request-log.js';
+import { newRequestId } from './request-id.js';
 import { unmeteredBilling } from './unmetered-billing.js';
 import { chatCompletionsRoute } from './routes/chat-completions.js';
 import { messagesRoute } from './routes/messages.js';
@@ -123,7 +123,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       bodyLimit: config.bodyLimit,
       genReqId: (req) => {
         const given = req.headers['x-request-id'];
-        return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        return typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
       },
       return503OnClosing: false,
       keepAliveTimeout: 65_000,
