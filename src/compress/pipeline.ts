@@ -14,6 +14,7 @@ import type {
   TransformContext,
 } from './types.js';
 import { countWith, tokenizerFor, type TokenizerName } from './tokens.js';
+import { TokenCounter } from './token-counter.js';
 import { segment, joinSegments } from './segment.js';
 import { queryFor, queryTerms, trailingInstructionStart, leadingInstructionEnd, messageText, type QuestionMemo } from './query.js';
 import { queryEntities } from './protect.js';
@@ -96,19 +97,20 @@ function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
   const stats: MessageStats[] = new Array(messages.length);
   const history = new BlockHistory();
   const memo: QuestionMemo = new Map();
+  const counter = new TokenCounter(r.tokenizer);
   let cumulative = 0;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
     const role = roleOf(m);
     const compressible = r.budget.level !== 'off' && role !== '' && r.roles.has(role) && hasText(m);
     if (!compressible) {
-      const n = countWith(r.tokenizer, messageText(m));
+      const n = counter.count(messageText(m));
       out[i] = m;
       stats[i] = { index: i, role, originalTokens: n, compressedTokens: n, transforms: [], guard: 'skipped' };
       if (r.budget.level !== 'off') rememberAll(history, m, i);
       continue;
     }
-    const res = compressMessage(messages, i, r, history, cumulative, memo);
+    const res = compressMessage(messages, i, r, history, cumulative, memo, counter);
     cumulative += res.stats.originalTokens;
     out[i] = res.message;
     stats[i] = res.stats;
@@ -168,13 +170,14 @@ function compressMessage(
   history: BlockHistory,
   cumulativeBefore: number,
   memo: QuestionMemo,
+  counter: TokenCounter,
 ): { message: ChatMessage; stats: MessageStats } {
   const m = messages[i];
   const role = m.role;
   const query = queryFor(messages, i, memo);
   const terms = queryTerms(query);
   const entities = queryEntities(query);
-  const originalTokens = countWith(r.tokenizer, messageText(m));
+  const originalTokens = counter.count(messageText(m));
   const keep = r.budget.keepFor(originalTokens, cumulativeBefore + originalTokens);
   const ctx: TransformContext = {
     level: r.budget.level === 'off' ? 'lossless' : r.budget.level,
@@ -208,7 +211,7 @@ function compressMessage(
     return { message: m, stats: { ...base, compressedTokens: originalTokens, guard: 'reverted', reason: `lost protected span: ${lost}` } };
   }
   const next: ChatMessage = { ...m, content };
-  const compressedTokens = countWith(r.tokenizer, messageText(next));
+  const compressedTokens = counter.count(messageText(next));
   const saved = originalTokens - compressedTokens;
   if (saved < MIN_SAVED_TOKENS || saved < originalTokens * MIN_SAVED_SHARE) {
     return { message: m, stats: { ...base, compressedTokens: originalTokens, guard: 'unchanged' } };

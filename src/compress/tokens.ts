@@ -4,9 +4,12 @@
 // count is an estimate: ASCII characters / 4 plus non-ASCII UTF-16 units / 1.5 (CJK and emoji
 // take about one token per 1–2 characters), rounded up. Special-token text such as
 // "<|endoftext|>" inside user content is counted as ordinary text (that is what providers do with
-// it) instead of throwing.
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+// it) instead of throwing. Exact counts run gpt-tokenizer's own pre-tokenizer and BPE ranks in a
+// leaner loop (no special-token scan, regex clone or match array per piece; falls back to the
+// library's countTokens if its internals ever change shape); `token-counter.ts` reuses counts of
+// unchanged lines within a request.
+import o200kApi, { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import cl100kApi, { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 
 export type TokenizerName = 'o200k' | 'cl100k' | 'estimate';
 
@@ -53,7 +56,56 @@ export function estimateTokens(text: string): number {
 const LONG_RUN = /[^\s\p{L}\p{N}]{256,}|\p{L}{256,}|\p{N}{256,}/gu;
 const RUN_SLICE = 64;
 
+/** The part of gpt-tokenizer's BPE core the piece loop below needs (its own countTokens runs the
+ *  same loop, plus a special-token scan, a regex clone and a match array per piece). */
+interface BpeCore {
+  getBpeRankFromString(piece: string): number | undefined;
+  bytePairEncode(piece: string): number[];
+  tokenSplitRegex: RegExp;
+}
+
+interface PieceCounter {
+  core: BpeCore;
+  /** the pre-tokenizer as a sticky regex: each match starts where the last one ended */
+  split: RegExp;
+}
+
+function pieceCounter(api: unknown): PieceCounter | undefined {
+  const core = (api as { bytePairEncodingCoreProcessor?: Partial<BpeCore> } | undefined)?.bytePairEncodingCoreProcessor;
+  if (!core || typeof core.getBpeRankFromString !== 'function' || typeof core.bytePairEncode !== 'function') return undefined;
+  if (!(core.tokenSplitRegex instanceof RegExp)) return undefined;
+  return { core: core as BpeCore, split: new RegExp(core.tokenSplitRegex.source, 'uy') };
+}
+
+// undefined when a gpt-tokenizer release no longer has this shape: the library's countTokens is used
+const PIECES: Record<'o200k' | 'cl100k', PieceCounter | undefined> = {
+  o200k: pieceCounter(o200kApi),
+  cl100k: pieceCounter(cl100kApi),
+};
+
+/** Count the BPE tokens of the pre-tokenizer's pieces of `text` (= countTokens with special-token
+ *  text counted as ordinary text); undefined when a position matches no piece (never seen: every
+ *  character belongs to one of the pattern's classes). */
+function countPieces(p: PieceCounter, text: string): number | undefined {
+  const { core, split } = p;
+  let n = 0;
+  let start = 0;
+  split.lastIndex = 0;
+  while (start < text.length) {
+    if (!split.test(text)) return undefined;
+    const end = split.lastIndex;
+    if (end <= start) return undefined;
+    const piece = text.slice(start, end);
+    n += core.getBpeRankFromString(piece) !== undefined ? 1 : core.bytePairEncode(piece).length;
+    start = end;
+  }
+  return n;
+}
+
 function exact(tokenizer: 'o200k' | 'cl100k', text: string): number {
+  const p = PIECES[tokenizer];
+  const n = p ? countPieces(p, text) : undefined;
+  if (n !== undefined) return n;
   return tokenizer === 'o200k' ? countO200k(text, PLAIN_TEXT) : countCl100k(text, PLAIN_TEXT);
 }
 
@@ -68,7 +120,8 @@ function hasLongNonSpaceRun(text: string): boolean {
   return false;
 }
 
-function countBpe(tokenizer: 'o200k' | 'cl100k', text: string): number {
+/** Exact BPE count (long runs sliced, see above); may throw on input the BPE rejects. */
+export function countBpe(tokenizer: 'o200k' | 'cl100k', text: string): number {
   if (text.length < 256 || !hasLongNonSpaceRun(text)) return exact(tokenizer, text);
   LONG_RUN.lastIndex = 0;
   if (!LONG_RUN.test(text)) return exact(tokenizer, text);

@@ -1,6 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { countTokens as o200kCount } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens as cl100kCount } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens, tokenizerFor, estimateTokens } from '../../src/compress/index.js';
+import { countWith } from '../../src/compress/tokens.js';
+import { TokenCounter } from '../../src/compress/token-counter.js';
 
 describe('tokens', () => {
   test('picks the tokenizer by model family', () => {
@@ -33,5 +38,36 @@ describe('tokens', () => {
     assert.equal(estimateTokens('abcdefgh'), 2);
     assert.equal(estimateTokens('日本語'), 2);
     assert.equal(countTokens('abcdefgh', 'claude-3-haiku'), 2);
+  });
+});
+
+describe('TokenCounter (line chunks, memo per request)', () => {
+  const lib = {
+    o200k: (t: string) => o200kCount(t, { disallowedSpecial: new Set<string>() }),
+    cl100k: (t: string) => cl100kCount(t, { disallowedSpecial: new Set<string>() }),
+  };
+  // the characters that decide whether a cut after a newline is exact
+  const pieces = ['\n', '\n\n', ' ', '  ', '\t', '\r\n', '/', '//', '.', ',', "'s", "'", 'a', 'Word', 'WORD', '12', '1234', 'é', '日本', '\u00a0', '\u0301', '{', '"', '-', '<|endoftext|>', '😀', '\ud800'];
+  const text = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((a) => a.join(''));
+
+  test('counts exactly what the library counts, also when chunks repeat', () => {
+    for (const tk of ['o200k', 'cl100k'] as const) {
+      const counter = new TokenCounter(tk);
+      fc.assert(
+        fc.property(text, text, (a, b) => {
+          assert.equal(counter.count(a), lib[tk](a));
+          assert.equal(counter.count(a + '\n' + b), lib[tk](a + '\n' + b));
+          assert.equal(countWith(tk, b), lib[tk](b));
+        }),
+        { numRuns: 400 },
+      );
+    }
+  });
+
+  test('long runs are sliced as countWith slices them; the estimate is not chunked', () => {
+    const t = 'intro line\n' + '='.repeat(1000) + '\nnext line\n' + 'x'.repeat(300);
+    assert.equal(new TokenCounter('o200k').count(t), countWith('o200k', t));
+    const e = 'abc\ndef\nghi';
+    assert.equal(new TokenCounter('estimate').count(e), estimateTokens(e));
   });
 });
