@@ -255,6 +255,24 @@ describe('json transform, references to earlier messages', () => {
     h.remember('{"a":1}', 'bad#label');
   });
 
+  test('random values with arbitrary keys (~, /, __proto__, $) reused across messages round-trip', () => {
+    const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('__proto__', 'a/b', 'x~1', '~', '', 'constructor', '$x'));
+    const leaf = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant('a string that is long enough to be repeated as a reference somewhere'));
+    const obj = fc.dictionary(key, leaf, { maxKeys: 5 });
+    fc.assert(
+      fc.property(fc.array(obj, { minLength: 1, maxLength: 4 }), fc.array(fc.array(fc.nat(3), { maxLength: 5 }), { minLength: 1, maxLength: 4 }), (pool, picks) => {
+        // each message: an array of objects picked from a shared pool (repeats within and across messages)
+        const texts = picks.map((p) => pretty(p.map((j) => pool[j % pool.length])));
+        const { sent, blocks } = conversation(texts);
+        blocks.forEach((b, i) => {
+          assert.ok(b.text.length <= texts[i].length);
+          assert.deepEqual(decodeJsonTable(b.text, resolver(sent)), JSON.parse(texts[i]));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('random conversations round-trip with the earlier texts; outputs never grow', () => {
     const shared = fc.constantFrom(
       { login: 'alpha-user-with-a-long-name', id: 1, url: 'https://api.example.com/users/alpha-user-with-a-long-name' },
