@@ -5,8 +5,15 @@
 // pages (≈ one extra SQLite page write per request). Ordered ids append to the same few pages.
 import { randomUUID } from 'node:crypto';
 
+// The time part of the id, formatted once per millisecond (several requests share one).
+let lastMs = -1;
+let timePart = '';
+
 export function newRequestId(now = Date.now()): string {
-  const r = randomUUID(); // xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx
-  const t = now.toString(16).padStart(12, '0');
-  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${r.slice(15)}`;
+  if (now !== lastMs) {
+    const t = now.toString(16).padStart(12, '0');
+    timePart = `${t.slice(0, 8)}-${t.slice(8, 12)}-7`;
+    lastMs = now;
+  }
+  return timePart + randomUUID().slice(15); // randomUUID(): xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx
 }
