@@ -68,13 +68,22 @@ interface PieceCounter {
   core: BpeCore;
   /** the pre-tokenizer as a sticky regex: each match starts where the last one ended */
   split: RegExp;
+  /** piece → its token count. Text is Zipfian: a few thousand pieces (" the", ",", " error") are
+   *  most of any prompt, and a small map of them is far cheaper than the 200k-entry rank map plus
+   *  the merge cache's LRU bookkeeping. Only short pieces: a longer slice would keep its whole
+   *  source string alive (V8 sliced strings). Cleared when full. */
+  memo: Map<string, number>;
 }
+
+const PIECE_MEMO_MAX = 50_000;
+/** V8 copies slices shorter than 13 characters; longer ones point into their source string */
+const PIECE_MEMO_MAX_LENGTH = 12;
 
 function pieceCounter(api: unknown): PieceCounter | undefined {
   const core = (api as { bytePairEncodingCoreProcessor?: Partial<BpeCore> } | undefined)?.bytePairEncodingCoreProcessor;
   if (!core || typeof core.getBpeRankFromString !== 'function' || typeof core.bytePairEncode !== 'function') return undefined;
   if (!(core.tokenSplitRegex instanceof RegExp)) return undefined;
-  return { core: core as BpeCore, split: new RegExp(core.tokenSplitRegex.source, 'uy') };
+  return { core: core as BpeCore, split: new RegExp(core.tokenSplitRegex.source, 'uy'), memo: new Map() };
 }
 
 // undefined when a gpt-tokenizer release no longer has this shape: the library's countTokens is used
@@ -87,7 +96,7 @@ const PIECES: Record<'o200k' | 'cl100k', PieceCounter | undefined> = {
  *  text counted as ordinary text); undefined when a position matches no piece (never seen: every
  *  character belongs to one of the pattern's classes). */
 function countPieces(p: PieceCounter, text: string): number | undefined {
-  const { core, split } = p;
+  const { core, split, memo } = p;
   let n = 0;
   let start = 0;
   split.lastIndex = 0;
@@ -96,7 +105,17 @@ function countPieces(p: PieceCounter, text: string): number | undefined {
     const end = split.lastIndex;
     if (end <= start) return undefined;
     const piece = text.slice(start, end);
-    n += core.getBpeRankFromString(piece) !== undefined ? 1 : core.bytePairEncode(piece).length;
+    if (end - start > PIECE_MEMO_MAX_LENGTH) {
+      n += core.getBpeRankFromString(piece) !== undefined ? 1 : core.bytePairEncode(piece).length;
+    } else {
+      let c = memo.get(piece);
+      if (c === undefined) {
+        c = core.getBpeRankFromString(piece) !== undefined ? 1 : core.bytePairEncode(piece).length;
+        if (memo.size >= PIECE_MEMO_MAX) memo.clear();
+        memo.set(piece, c);
+      }
+      n += c;
+    }
     start = end;
   }
   return n;
@@ -109,20 +128,40 @@ function exact(tokenizer: 'o200k' | 'cl100k', text: string): number {
   return tokenizer === 'o200k' ? countO200k(text, PLAIN_TEXT) : countCl100k(text, PLAIN_TEXT);
 }
 
-/** Cheap pre-check: is there any run of 256 characters without white space? */
-function hasLongNonSpaceRun(text: string): boolean {
-  let run = 0;
+/** Cheap pre-check: could LONG_RUN match? Runs of ASCII letters, ASCII digits and other ASCII
+ *  non-space characters are counted apart (minified JSON is a long run without white space, but
+ *  not of one class); a non-ASCII character would need a Unicode lookup, so it extends all three
+ *  runs. Never says no when LONG_RUN would match. */
+function mayHaveLongRun(text: string): boolean {
+  let letters = 0;
+  let digits = 0;
+  let other = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 10 || c === 9 || c === 13) run = 0;
-    else if (++run >= 256) return true;
+    if (c >= 128) {
+      letters++;
+      digits++;
+      other++;
+    } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      letters++;
+      digits = other = 0;
+    } else if (c >= 48 && c <= 57) {
+      digits++;
+      letters = other = 0;
+    } else if (c === 32 || (c >= 9 && c <= 13)) {
+      letters = digits = other = 0;
+    } else {
+      other++;
+      letters = digits = 0;
+    }
+    if (letters >= 256 || digits >= 256 || other >= 256) return true;
   }
   return false;
 }
 
 /** Exact BPE count (long runs sliced, see above); may throw on input the BPE rejects. */
 export function countBpe(tokenizer: 'o200k' | 'cl100k', text: string): number {
-  if (text.length < 256 || !hasLongNonSpaceRun(text)) return exact(tokenizer, text);
+  if (text.length < 256 || !mayHaveLongRun(text)) return exact(tokenizer, text);
   LONG_RUN.lastIndex = 0;
   if (!LONG_RUN.test(text)) return exact(tokenizer, text);
   LONG_RUN.lastIndex = 0;

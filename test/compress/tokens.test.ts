@@ -67,6 +67,17 @@ describe('TokenCounter (line chunks, memo per request)', () => {
   test('long runs are sliced as countWith slices them; the estimate is not chunked', () => {
     const t = 'intro line\n' + '='.repeat(1000) + '\nnext line\n' + 'x'.repeat(300);
     assert.equal(new TokenCounter('o200k').count(t), countWith('o200k', t));
+    // runs of one class (also non-ASCII letters, digits) are sliced; minified JSON is not a run
+    const sliced = (run: string): number => {
+      let n = 0;
+      for (let k = 0; k < run.length; k += 64) n += lib.o200k(run.slice(k, k + 64));
+      return n;
+    };
+    for (const run of ['é'.repeat(300), '1'.repeat(300), 'ab'.repeat(200), '=-'.repeat(150)]) {
+      assert.equal(countWith('o200k', 'x ' + run), lib.o200k('x ') + sliced(run));
+    }
+    const json = JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ id: i, name: `n${i}` })));
+    assert.equal(countWith('o200k', json), lib.o200k(json));
     const e = 'abc\ndef\nghi';
     assert.equal(new TokenCounter('estimate').count(e), estimateTokens(e));
   });
