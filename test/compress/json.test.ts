@@ -83,6 +83,20 @@ describe('json transform, lossless', () => {
     assert.deepEqual(decodeJsonTable(out), value);
   });
 
+  test('arrays of objects in a column share one header across rows, even with one item per row', () => {
+    const value = Array.from({ length: 5 }, (_, i) => ({
+      pod: `web-${i}`,
+      conditions: i === 3 ? [] : [{ type: 'Ready', status: i % 2 ? 'True' : 'False', lastTransitionTime: `2024-05-0${i + 1}T10:00:00Z` }],
+      containers: [{ name: 'app', image: `registry.example.com/app:${i}` }, { name: 'sidecar', image: 'registry.example.com/proxy:1.2', extra: true }],
+    }));
+    const out = run(pretty(value)).text;
+    const header = JSON.parse(out).$table;
+    assert.deepEqual(header[1], { conditions: { $table: [['type', 'Ready'], 'status', 'lastTransitionTime'] } });
+    assert.deepEqual(JSON.parse(out).rows[3][1], []);
+    assert.equal((out.match(/"lastTransitionTime"/g) ?? []).length, 1);
+    assert.deepEqual(decodeJsonTable(out), value);
+  });
+
   test('items of another shape stay objects inside the rows of the most common shape', () => {
     const value = Array.from({ length: 6 }, (_, i) => {
       const issue: Record<string, unknown> = { number: i, title: `Issue ${i}`, state: i % 2 ? 'open' : 'closed', comments: i * 3 };
@@ -114,7 +128,9 @@ describe('json transform, lossless', () => {
   test('nested same-shape arrays become nested tables; decode restores them', () => {
     const value = [1, 2, 3].map((g) => ({ group: g, members: users(4).map((u) => ({ ...u, id: g * 100 + (u.id as number) })) }));
     const out = run(pretty(value)).text;
-    assert.equal((out.match(/"\$table"/g) ?? []).length, 4);
+    // the members of every group share one header: {"members":{"$table":[…]}}, each cell its rows
+    assert.equal((out.match(/"\$table"/g) ?? []).length, 2);
+    assert.match(out, /^\{"\$table":\["group",\{"members":\{"\$table":\["id","login","role","active",\{"profile":\["city","score"\]\}\]\}\}\],"rows":\[\[1,\[\[1100,"user-0","admin",true,"City 0",0\],/);
     assert.deepEqual(decodeJsonTable(out), value);
   });
 
@@ -229,11 +245,13 @@ describe('json transform, references to earlier messages', () => {
   });
 
   test('a whole earlier value is `message N#`; pointers go into the earlier text as written (tables)', () => {
-    const list = [1, 2, 3].map((n) => ({ ...issue(n), user: { ...user, id: n } }));
-    const texts = [pretty(user), pretty({ assignee: user, note: 'x' }), pretty(list), pretty({ first: (list[0] as Record<string, unknown>).labels, again: { ...issue(9), user: { ...user, id: 2 } } })];
+    const big = { body: 'a long body that is kept as one object in a plain column of the table', k: 2 };
+    const list = [1, 2, 3].map((n) => ({ n, meta: n === 2 ? big : { other: n } }));
+    const texts = [pretty(user), pretty({ assignee: user, note: 'x' }), pretty(list), pretty({ again: big })];
     const { sent, blocks } = conversation(texts);
     assert.match(blocks[1].text, /^\{"assignee":\{"\$same":"message 1#"\}/);
-    assert.match(blocks[3].text, /"\$same":"message 3#\//);
+    assert.match(blocks[2].text, /^\{"\$table":\["n","meta"\]/);
+    assert.equal(blocks[3].text, '{"again":{"$same":"message 3#/rows/1/1"}}');
     texts.forEach((t, i) => assert.deepEqual(decodeJsonTable(blocks[i].text, resolver(sent)), JSON.parse(t)));
   });
 
@@ -425,8 +443,16 @@ describe('json transform, properties', () => {
     const numText = fc.constantFrom('1.50', '12345678901234567890', '1E+5', '-0', '0.000', '7');
     const nested = fc.oneof(fc.record({ a: fc.integer({ min: 0, max: 2 }), b: fc.constantFrom('x', 'y') }), fc.constant(null), fc.record({ a: fc.integer() }));
     const record = fc.record(
-      { id: fc.integer(), kind: fc.constantFrom('user', 'user', 'bot'), n: numText, tags: fc.constantFrom([], ['a']), owner: nested, extra: fc.string({ maxLength: 5 }) },
-      { requiredKeys: ['id', 'kind', 'n', 'owner'] },
+      {
+        id: fc.integer(),
+        kind: fc.constantFrom('user', 'user', 'bot'),
+        n: numText,
+        tags: fc.constantFrom([], ['a']),
+        owner: nested,
+        extra: fc.string({ maxLength: 5 }),
+        items: fc.array(fc.record({ x: fc.integer({ min: 0, max: 3 }), y: fc.constantFrom('p', 'q'), z: nested }, { requiredKeys: ['x'] }), { maxLength: 3 }),
+      },
+      { requiredKeys: ['id', 'kind', 'n', 'owner', 'items'] },
     );
     fc.assert(
       fc.property(fc.array(record, { minLength: 0, maxLength: 12 }), fc.boolean(), (arr, indent) => {

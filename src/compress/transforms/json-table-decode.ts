@@ -5,6 +5,8 @@
 //   "k"            a column: one cell per row
 //   {"k":[…]}      an object-valued column flattened: its keys (same entry forms, recursively), cells inline
 //   ["k",V]        a constant column: every item has k = V, no cell in the rows
+//   {"k":{"$table":[…]}}  an array-of-objects column: one header (same forms) for the items of every
+//                  row; the row's cell is the list of their rows
 // A row that is not an array (a sampling note, an item of another shape) is an item as is.
 import { REF_KEY, resolveRefs } from './json-refs.js';
 
@@ -29,7 +31,7 @@ export function decodeJsonTable(text: string, earlier?: (label: string) => unkno
   }
 }
 
-type Entry = string | [string, unknown] | Record<string, Entry[]>;
+type Entry = string | [string, unknown] | Record<string, Entry[] | { $table: Entry[] }>;
 
 function isHeader(h: unknown, depth: number): h is Entry[] {
   if (!Array.isArray(h) || depth > 200) return false;
@@ -41,7 +43,12 @@ function isHeader(h: unknown, depth: number): h is Entry[] {
     }
     if (e === null || typeof e !== 'object') return false;
     const keys = Object.keys(e);
-    if (keys.length !== 1 || !isHeader((e as Record<string, unknown>)[keys[0]], depth + 1)) return false;
+    if (keys.length !== 1) return false;
+    const sub = (e as Record<string, unknown>)[keys[0]];
+    if (isHeader(sub, depth + 1)) continue;
+    if (sub === null || typeof sub !== 'object') return false;
+    const subKeys = Object.keys(sub);
+    if (subKeys.length !== 1 || subKeys[0] !== TABLE_KEY || !isHeader((sub as Record<string, unknown>)[TABLE_KEY], depth + 1)) return false;
   }
   return true;
 }
@@ -63,10 +70,18 @@ function buildItem(header: Entry[], row: unknown[], pos: { i: number }): Record<
     else if (Array.isArray(e)) define(item, e[0], expand(e[1]));
     else {
       const key = Object.keys(e)[0];
-      define(item, key, buildItem(e[key], row, pos));
+      const sub = e[key];
+      if (Array.isArray(sub)) define(item, key, buildItem(sub, row, pos));
+      else define(item, key, rowsOf(sub.$table, row[pos.i++]));
     }
   }
   return item;
+}
+
+/** The items of a table's rows list (a row that is not an array is an item as is). */
+function rowsOf(header: Entry[], rows: unknown): unknown {
+  if (!Array.isArray(rows)) return expand(rows);
+  return rows.map((row) => (Array.isArray(row) ? buildItem(header, row, { i: 0 }) : expand(row)));
 }
 
 function expand(value: unknown): unknown {
@@ -74,8 +89,7 @@ function expand(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
   if (isTable(obj)) {
-    const header = obj.$table;
-    return obj.rows.map((row) => (Array.isArray(row) ? buildItem(header, row, { i: 0 }) : expand(row)));
+    return rowsOf(obj.$table, obj.rows);
   }
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(obj)) define(out, k, expand(obj[k]));

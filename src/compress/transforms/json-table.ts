@@ -56,7 +56,12 @@ interface Encoded {
 }
 
 /** How a column is written: cells as they are, flattened into sub-columns, or once as a constant. */
-type Col = { c: 'plain' } | { c: 'const'; value: JNode } | { c: 'group'; keys: string[]; cols: Col[] };
+type Col =
+  | { c: 'plain' }
+  | { c: 'const'; value: JNode }
+  | { c: 'group'; keys: string[]; cols: Col[] }
+  /** arrays of objects in every row, one shared header: each cell becomes its rows list */
+  | { c: 'nested'; keys: string[]; cols: Col[]; rows: Map<JNode, JNode> };
 const PLAIN: Col = { c: 'plain' };
 
 /** Minified lengths of the containers built so far (scalars: their raw text). */
@@ -87,7 +92,53 @@ function enc(node: JNode, lens: Lens): JNode {
   }
   if (node.t !== 'a') return node;
   const plain: JNode = { t: 'a', v: node.v.map((x) => enc(x, lens)) };
-  return tableOf(plain, lens) ?? plain;
+  const table = tableOf(plain, lens);
+  if (table === null) return plain;
+  PLAIN_OF.set(table, plain);
+  return table;
+}
+
+/** The plain array each table was made from (a column of arrays may share one header instead). */
+const PLAIN_OF = new WeakMap<JNode, JNode & { t: 'a' }>();
+
+/** The most frequent key signature among object items (notes aside), with each item's signature;
+ *  null when an item is not an object or no signature occurs MIN_ROWS times. */
+function shapeOf(items: JNode[]): { best: string; sigs: Array<string | null> } | null {
+  const counts = new Map<string, number>();
+  const sigs: Array<string | null> = new Array(items.length);
+  let best: string | null = null;
+  let bestCount = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.t !== 'o') return null;
+    const s = isOmittedNote(item) ? null : signature(item);
+    sigs[i] = s;
+    if (s === null) continue;
+    const c = (counts.get(s) ?? 0) + 1;
+    counts.set(s, c);
+    if (c > bestCount) {
+      bestCount = c;
+      best = s;
+    }
+  }
+  return best === null || bestCount < MIN_ROWS ? null : { best, sigs };
+}
+
+/** Header and cell plan for the items of the best shape. */
+function planFor(items: JNode[], best: string, sigs: Array<string | null>, depth: number, lens: Lens): { keys: string[]; cols: Col[] } {
+  const members: JObject[] = [];
+  for (let i = 0; i < items.length; i++) if (sigs[i] === best) members.push(items[i] as JObject);
+  const keys = members[0].k;
+  return { keys, cols: keys.map((_, j) => column(members.map((m) => m.v[j]), depth, lens)) };
+}
+
+/** Row i of a table: the cells of a member item, or the item as is. */
+function rowOf(item: JNode, member: boolean, keys: string[], cols: Col[]): JNode {
+  if (!member) return item;
+  const cells: JNode[] = [];
+  const o = item as JObject;
+  for (let j = 0; j < keys.length; j++) pushCells(o.v[j], cols[j], cells);
+  return { t: 'a', v: cells };
 }
 
 function isTableNode(n: JNode): boolean {
@@ -103,42 +154,12 @@ function signature(n: JNode): string | null {
 
 function tableOf(arr: JNode & { t: 'a' }, lens: Lens): JNode | null {
   if (arr.v.length < MIN_ROWS) return null;
-  // the most frequent key list (first seen on a tie); every item must be an object
-  const counts = new Map<string, number>();
-  const sigs: Array<string | null> = new Array(arr.v.length);
-  let best: string | null = null;
-  let bestCount = 0;
-  for (let i = 0; i < arr.v.length; i++) {
-    const item = arr.v[i];
-    if (item.t !== 'o') return null;
-    if (isOmittedNote(item)) {
-      sigs[i] = null;
-      continue;
-    }
-    const s = signature(item);
-    sigs[i] = s;
-    if (s === null) continue;
-    const c = (counts.get(s) ?? 0) + 1;
-    counts.set(s, c);
-    if (c > bestCount) {
-      bestCount = c;
-      best = s;
-    }
-  }
-  if (best === null || bestCount < MIN_ROWS) return null;
-  const members: JObject[] = [];
-  for (let i = 0; i < arr.v.length; i++) if (sigs[i] === best) members.push(arr.v[i] as JObject);
-  const keys = members[0].k;
-  const cols = keys.map((_, j) => column(members.map((m) => m.v[j]), 0, lens));
+  const shape = shapeOf(arr.v);
+  if (shape === null) return null;
+  const { best, sigs } = shape;
+  const { keys, cols } = planFor(arr.v, best, sigs, 0, lens);
   const header: JNode = { t: 'a', v: headerEntries(keys, cols) };
-  const rows: JNode[] = arr.v.map((item, i) => {
-    if (sigs[i] !== best) return item;
-    const cells: JNode[] = [];
-    const o = item as JObject;
-    for (let j = 0; j < keys.length; j++) pushCells(o.v[j], cols[j], cells);
-    return { t: 'a', v: cells } as JNode;
-  });
-  const rowsNode: JNode = { t: 'a', v: rows };
+  const rowsNode: JNode = { t: 'a', v: arr.v.map((item, i) => rowOf(item, sigs[i] === best, keys, cols)) };
   const len = 1 + RAW_TABLE.length + 1 + lenOf(header, lens) + 1 + RAW_ROWS.length + 1 + lenOf(rowsNode, lens) + 1;
   if (len >= lenOf(arr, lens)) return null;
   const table: JNode = { t: 'o', k: [RAW_TABLE, RAW_ROWS], v: [header, rowsNode] };
@@ -159,11 +180,41 @@ function column(cells: JNode[], depth: number, lens: Lens): Col {
   }
   if (depth >= MAX_GROUP_DEPTH) return PLAIN;
   const sig = signature(first);
-  if (sig === null) return PLAIN;
+  if (sig === null) return nestedColumn(cells, depth, lens);
   for (let i = 1; i < n; i++) if (signature(cells[i]) !== sig) return PLAIN;
   const objs = cells as JObject[];
   const keys = objs[0].k;
   return { c: 'group', keys, cols: keys.map((_, j) => column(objs.map((o) => o.v[j]), depth + 1, lens)) };
+}
+
+/** A column whose cells are all arrays of objects (or tables of them): one header for the items of
+ *  every row, written once as {"k":{"$table":[…]}}, each cell then just its rows. Only when shorter. */
+function nestedColumn(cells: JNode[], depth: number, lens: Lens): Col {
+  const arrays: Array<JNode & { t: 'a' }> = [];
+  let before = 0;
+  for (const c of cells) {
+    const a = c.t === 'a' ? c : PLAIN_OF.get(c);
+    if (a === undefined) return PLAIN;
+    arrays.push(a);
+    before += lenOf(c, lens);
+  }
+  const items: JNode[] = [];
+  for (const a of arrays) for (const x of a.v) items.push(x);
+  const shape = shapeOf(items);
+  if (shape === null) return PLAIN;
+  const { best, sigs } = shape;
+  const { keys, cols } = planFor(items, best, sigs, depth + 1, lens);
+  const rows = new Map<JNode, JNode>();
+  let after = 1 + RAW_TABLE.length + 1 + 4 + lenOf({ t: 'a', v: headerEntries(keys, cols) }, lens);
+  let at = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const a = arrays[i];
+    const list: JNode = { t: 'a', v: a.v.map((x, j) => rowOf(x, sigs[at + j] === best, keys, cols)) };
+    at += a.v.length;
+    rows.set(cells[i], list);
+    after += lenOf(list, lens);
+  }
+  return after < before ? { c: 'nested', keys, cols, rows } : PLAIN;
 }
 
 function headerEntries(keys: string[], cols: Col[]): JNode[] {
@@ -171,12 +222,15 @@ function headerEntries(keys: string[], cols: Col[]): JNode[] {
     const col = cols[j];
     if (col.c === 'plain') return { t: 's', raw };
     if (col.c === 'const') return { t: 'a', v: [{ t: 's', raw }, col.value] };
-    return { t: 'o', k: [raw], v: [{ t: 'a', v: headerEntries(col.keys, col.cols) }] };
+    const sub: JNode = { t: 'a', v: headerEntries(col.keys, col.cols) };
+    if (col.c === 'group') return { t: 'o', k: [raw], v: [sub] };
+    return { t: 'o', k: [raw], v: [{ t: 'o', k: [RAW_TABLE], v: [sub] }] };
   });
 }
 
 function pushCells(cell: JNode, col: Col, out: JNode[]): void {
   if (col.c === 'plain') out.push(cell);
+  else if (col.c === 'nested') out.push(col.rows.get(cell) as JNode);
   else if (col.c === 'group') {
     const o = cell as JObject;
     for (let j = 0; j < col.keys.length; j++) pushCells(o.v[j], col.cols[j], out);
