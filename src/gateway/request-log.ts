@@ -57,18 +57,22 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
       const seconds = Number(process.hrtime.bigint() - request.ocStart) / 1e9;
       const route = request.routeOptions?.url ?? 'unmatched';
       const status = reply.raw.writableFinished ? reply.raw.statusCode : 499;
-      const oc = request.oc;
+      // The compression level is logged as `compression`: spread as `level` it would repeat pino's
+      // own "level" key in the JSON line, and parsers keep the last one ("off" instead of "info").
+      const { level: compression, ...oc } = request.oc;
       const s = series(route, status, oc.mode ?? 'none');
       s.requests.inc();
       s.duration.observe(seconds);
       if (oc.upstreamMs !== undefined && status < 400) metrics.overhead.observe(Math.max(0, seconds - oc.upstreamMs / 1000));
+      const q = request.url.indexOf('?');
       request.log.info(
         {
           method: request.method,
-          url: request.url.split('?')[0],
+          url: q < 0 ? request.url : request.url.slice(0, q),
           status,
           ms: Math.round(seconds * 10000) / 10,
           ...oc,
+          compression,
         },
         'request',
       );

@@ -51,6 +51,22 @@ describe('POST /v1/chat/completions', () => {
     assert.deepEqual(data.usage, mock.usageFor(sent.body));
   });
 
+  test('the request log line has one "level" (the log level); the compression level is "compression"', async () => {
+    const { response } = await gw.client(key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-opencompress-level': 'off' } }).withResponse();
+    const id = response.headers.get('x-request-id')!;
+    let line: string | undefined;
+    for (let i = 0; i < 50 && !line; i++) {
+      line = gw.logs.find((l) => l.includes(`"reqId":"${id}"`) && l.includes('"msg":"request"'));
+      if (!line) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(line, 'a request line was logged');
+    assert.equal(line.match(/"level":/g)?.length, 1);
+    const parsed = JSON.parse(line);
+    assert.equal(parsed.level, 'info');
+    assert.equal(parsed.compression, 'off');
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a generated id is a UUIDv7');
+  });
+
   test('unknown and OpenAI fields arrive untouched; the opencompress body field is stripped', async () => {
     mock.reset();
     const body: any = {
