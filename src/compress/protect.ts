@@ -5,6 +5,7 @@
 // before dropping a word; the guard counts spans before and after with `countSpans`.
 
 import { rarity } from './rarity.js';
+import { findCamel, findEmails, findNegationContractions, findSnake } from './span-finders.js';
 
 interface SpanPattern {
   re: RegExp;
@@ -15,12 +16,14 @@ interface SpanPattern {
   gate?: RegExp;
   /** counted case-insensitively (negations) */
   lower?: true;
+  /** the same as text.match(re), faster (span-finders.ts) */
+  find?: (text: string) => string[] | null;
 }
 
 const SPAN_PATTERNS: SpanPattern[] = [
   { re: /`[^`\n]{1,200}`/g, needs: ['`'] }, // inline code
   { re: /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]{1,2048}/g, needs: ['://'] }, // URLs
-  { re: /\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b/g, needs: ['@'] }, // e-mail
+  { re: /\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b/g, needs: ['@'], find: findEmails }, // e-mail
   // paths: matched from their first "/" (a relative path "src/app/main.ts" is checked as
   // "/app/main.ts"; word removal never splits a word with "/" in it); starting at "/" keeps the
   // scan linear - a leading-segment alternative would be tried at every word of the text
@@ -31,15 +34,15 @@ const SPAN_PATTERNS: SpanPattern[] = [
   { re: /\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/g, gate: /[a-z] \d{4}/ },
   { re: /\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b/g, needs: [':'], digits: true }, // times
   { re: /(?:[$€£¥] ?)?[-+]?(?<![\d.,/])\d+(?:[.,/]\d+)*(?: ?(?:%|[A-Za-zµ°][A-Za-z]{0,11}\b))?/g, digits: true }, // numbers + unit
-  { re: /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, gate: /[a-z][A-Z]/ }, // camelCase
+  { re: /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, gate: /[a-z][A-Z]/, find: findCamel }, // camelCase
   { re: /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g, gate: /[a-z0-9][A-Z]/ }, // PascalCase with an inner capital
-  { re: /\b[A-Za-z0-9]{1,64}(?:_[A-Za-z0-9]{1,64}){1,16}\b/g, needs: ['_'] }, // snake_case
+  { re: /\b[A-Za-z0-9]{1,64}(?:_[A-Za-z0-9]{1,64}){1,16}\b/g, needs: ['_'], find: findSnake }, // snake_case
   { re: /\b[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){1,16}(?:\(\))?/g, gate: /[\w$]\.[A-Za-z_$]/ }, // Foo.bar
   { re: /\b[A-Z]{2,}[-_]?\d+\b|\b(?=[a-f]*\d)[0-9a-f]{7,40}\b/g, gate: /[A-Z][-_]?\d|[0-9a-f]{7}/ }, // error codes, hashes
   { re: /"[^"\n]{1,200}"|“[^”\n]{1,200}”/g, needs: ['"', '“'] }, // double-quoted strings
   { re: /(?<![\w'])'[^'\n]{1,120}'(?![\w'])/g, needs: ["'"] }, // single-quoted strings
   { re: /\b(?:not|no|never|without|none|nor|cannot|neither)\b/gi, lower: true }, // negations
-  { re: /\b\w+n't\b/gi, needs: ["n't"], lower: true }, // negations: don't, isn't
+  { re: /\b\w+n't\b/gi, needs: ["n't"], lower: true, find: findNegationContractions }, // negations: don't, isn't
 ];
 const PATTERNS: RegExp[] = SPAN_PATTERNS.map((p) => p.re);
 const HAS_DIGIT = /\d/;
@@ -104,9 +107,14 @@ export function countSpans(text: string, entities: readonly string[] = [], struc
     // in JSON every string is quoted and escapes (\") defeat a quote-pairing regex: the JSON
     // transform keeps values by construction, so only the other kinds of span are checked there
     if (structured && QUOTED.has(p)) continue;
-    const re = structured && p === NUMBER_WITH_UNIT ? BARE_NUMBER : PATTERNS[p];
-    re.lastIndex = 0;
-    const found = text.match(re);
+    const find = SPAN_PATTERNS[p].find;
+    let found: string[] | null;
+    if (find) found = find(text);
+    else {
+      const re = structured && p === NUMBER_WITH_UNIT ? BARE_NUMBER : PATTERNS[p];
+      re.lastIndex = 0;
+      found = text.match(re);
+    }
     if (!found) continue;
     for (const s of found) {
       const k = SPAN_PATTERNS[p].lower ? s.toLowerCase() : s;
@@ -127,9 +135,14 @@ export function protectedSpanCount(text: string): number {
   const hasDigit = HAS_DIGIT.test(text);
   for (let i = 0; i < PATTERNS.length; i++) {
     if (SPAN_PATTERNS[i].lower || !applies(SPAN_PATTERNS[i], text, hasDigit)) continue;
-    const re = PATTERNS[i];
-    re.lastIndex = 0;
-    const found = text.match(re);
+    const find = SPAN_PATTERNS[i].find;
+    let found: string[] | null;
+    if (find) found = find(text);
+    else {
+      const re = PATTERNS[i];
+      re.lastIndex = 0;
+      found = text.match(re);
+    }
     if (found) n += found.length;
   }
   return n;
