@@ -34,7 +34,7 @@ const SPAN_PATTERNS: SpanPattern[] = [
   { re: /\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/g, gate: /[a-z] \d{4}/ },
   { re: /\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\b/g, needs: [':'], digits: true }, // times
   { re: /(?:[$€£¥] ?)?[-+]?(?<![\d.,/])\d+(?:[.,/]\d+)*(?: ?(?:%|[A-Za-zµ°][A-Za-z]{0,11}\b))?/g, digits: true }, // numbers + unit
-  { re: /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, gate: /[a-z][A-Z]/, find: findCamel }, // camelCase
+  { re: /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, find: findCamel }, // camelCase (the finder scans for [a-z][A-Z] itself)
   { re: /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g, gate: /[a-z0-9][A-Z]/ }, // PascalCase with an inner capital
   { re: /\b[A-Za-z0-9]{1,64}(?:_[A-Za-z0-9]{1,64}){1,16}\b/g, needs: ['_'], find: findSnake }, // snake_case
   { re: /\b[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){1,16}(?:\(\))?/g, gate: /[\w$]\.[A-Za-z_$]/ }, // Foo.bar

@@ -73,6 +73,10 @@ interface PieceCounter {
    *  the merge cache's LRU bookkeeping. Only short pieces: a longer slice would keep its whole
    *  source string alive (V8 sliced strings). Cleared when full. */
   memo: Map<string, number>;
+  /** the same for pieces of one UTF-16 unit (by char code; 0 = not known yet) and of two (by
+   *  both char codes as one number): no string is made or hashed for them */
+  single: Uint8Array;
+  pair: Map<number, number>;
 }
 
 const PIECE_MEMO_MAX = 50_000;
@@ -83,7 +87,7 @@ function pieceCounter(api: unknown): PieceCounter | undefined {
   const core = (api as { bytePairEncodingCoreProcessor?: Partial<BpeCore> } | undefined)?.bytePairEncodingCoreProcessor;
   if (!core || typeof core.getBpeRankFromString !== 'function' || typeof core.bytePairEncode !== 'function') return undefined;
   if (!(core.tokenSplitRegex instanceof RegExp)) return undefined;
-  return { core: core as BpeCore, split: new RegExp(core.tokenSplitRegex.source, 'uy'), memo: new Map() };
+  return { core: core as BpeCore, split: new RegExp(core.tokenSplitRegex.source, 'uy'), memo: new Map(), single: new Uint8Array(65536), pair: new Map() };
 }
 
 // undefined when a gpt-tokenizer release no longer has this shape: the library's countTokens is used
@@ -92,25 +96,47 @@ const PIECES: Record<'o200k' | 'cl100k', PieceCounter | undefined> = {
   cl100k: pieceCounter(cl100kApi),
 };
 
+function pieceTokens(core: BpeCore, piece: string): number {
+  return core.getBpeRankFromString(piece) !== undefined ? 1 : core.bytePairEncode(piece).length;
+}
+
 /** Count the BPE tokens of the pre-tokenizer's pieces of `text` (= countTokens with special-token
  *  text counted as ordinary text); undefined when a position matches no piece (never seen: every
  *  character belongs to one of the pattern's classes). */
 function countPieces(p: PieceCounter, text: string): number | undefined {
-  const { core, split, memo } = p;
+  const { split, memo, single, pair } = p;
   let n = 0;
   let start = 0;
   split.lastIndex = 0;
   while (start < text.length) {
     if (!split.test(text)) return undefined;
     const end = split.lastIndex;
-    if (end <= start) return undefined;
-    const piece = text.slice(start, end);
-    if (end - start > PIECE_MEMO_MAX_LENGTH) {
-      n += core.getBpeRankFromString(piece) !== undefined ? 1 : core.bytePairEncode(piece).length;
+    const len = end - start;
+    if (len <= 0) return undefined;
+    if (len === 1) {
+      const code = text.charCodeAt(start);
+      let c = single[code];
+      if (c === 0) {
+        c = pieceTokens(p.core, text.slice(start, end));
+        single[code] = c;
+      }
+      n += c;
+    } else if (len === 2) {
+      const key = text.charCodeAt(start) * 65536 + text.charCodeAt(start + 1);
+      let c = pair.get(key);
+      if (c === undefined) {
+        c = pieceTokens(p.core, text.slice(start, end));
+        if (pair.size >= PIECE_MEMO_MAX) pair.clear();
+        pair.set(key, c);
+      }
+      n += c;
+    } else if (len > PIECE_MEMO_MAX_LENGTH) {
+      n += pieceTokens(p.core, text.slice(start, end));
     } else {
+      const piece = text.slice(start, end);
       let c = memo.get(piece);
       if (c === undefined) {
-        c = core.getBpeRankFromString(piece) !== undefined ? 1 : core.bytePairEncode(piece).length;
+        c = pieceTokens(p.core, piece);
         if (memo.size >= PIECE_MEMO_MAX) memo.clear();
         memo.set(piece, c);
       }
