@@ -5,7 +5,7 @@
 // before dropping a word; the guard counts spans before and after with `countSpans`.
 
 import { rarity } from './rarity.js';
-import { findCamel, findEmails, findNegationContractions, findSnake } from './span-finders.js';
+import { findCamel, findDotted, findEmails, findNegationContractions, findSnake } from './span-finders.js';
 
 interface SpanPattern {
   re: RegExp;
@@ -37,8 +37,8 @@ const SPAN_PATTERNS: SpanPattern[] = [
   { re: /\b[a-z]+[A-Z][A-Za-z0-9]*\b/g, find: findCamel }, // camelCase (the finder scans for [a-z][A-Z] itself)
   { re: /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g, gate: /[a-z0-9][A-Z]/ }, // PascalCase with an inner capital
   { re: /\b[A-Za-z0-9]{1,64}(?:_[A-Za-z0-9]{1,64}){1,16}\b/g, needs: ['_'], find: findSnake }, // snake_case
-  { re: /\b[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){1,16}(?:\(\))?/g, gate: /[\w$]\.[A-Za-z_$]/ }, // Foo.bar
-  { re: /\b[A-Z]{2,}[-_]?\d+\b|\b(?=[a-f]*\d)[0-9a-f]{7,40}\b/g, gate: /[A-Z][-_]?\d|[0-9a-f]{7}/ }, // error codes, hashes
+  { re: /\b[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){1,16}(?:\(\))?/g, needs: ['.'], find: findDotted }, // Foo.bar
+  { re: /\b[A-Z]{2,}[-_]?\d+\b|\b(?=[a-f]*\d)[0-9a-f]{7,40}\b/g, digits: true }, // error codes, hashes (both need a digit)
   { re: /"[^"\n]{1,200}"|“[^”\n]{1,200}”/g, needs: ['"', '“'] }, // double-quoted strings
   { re: /(?<![\w'])'[^'\n]{1,120}'(?![\w'])/g, needs: ["'"] }, // single-quoted strings
   { re: /\b(?:not|no|never|without|none|nor|cannot|neither)\b/gi, lower: true }, // negations

@@ -1,13 +1,14 @@
 // Hand-written equivalents of the costliest span regexes of protect.ts (e-mail, snake_case,
-// camelCase, "n't" negations). Each returns exactly what `text.match(re)` returns for
-// its global regex (the same matches, in the same order, or null), but looks only around the
-// characters a match must contain ("@", "_", a lower-case letter before a capital, an apostrophe)
-// instead of trying the regex at every word of the text. Why it is exact: without the `u` flag
-// `\w` is [A-Za-z0-9_]; a snake_case or camelCase match starts and ends at `\b` and its characters are
-// all word characters, so it is a whole run of word characters with the pattern's shape; an
-// e-mail's local part is the run of [\w.+-] before its "@", starting at its leftmost `\b` within 64
-// characters, and the domain does not depend on where the local part starts.
-// `test/compress/span-finders.test.ts` compares each finder with its regex on random text.
+// camelCase, Foo.bar, "n't" negations). Each returns exactly what `text.match(re)` returns for its
+// global regex (the same matches, in the same order, or null), but looks only around the
+// characters a match must contain ("@", "_", a lower-case letter before a capital, ".", an
+// apostrophe) instead of trying the regex at every word of the text. Why it is exact: without the
+// `u` flag `\w` is [A-Za-z0-9_]; a snake_case or camelCase match starts and ends at `\b` and its
+// characters are all word characters, so it is a whole run of word characters with the pattern's
+// shape; an e-mail's local part is the run of [\w.+-] before its "@", starting at its leftmost `\b`
+// within 64 characters, and the domain does not depend on where the local part starts (Foo.bar:
+// see findDotted). `test/compress/span-finders.test.ts` compares each finder with its regex on
+// random text.
 
 function isWord(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
@@ -102,6 +103,49 @@ export function findEmails(text: string): string[] | null {
     const end = a + 1 + d[0].length;
     (out ??= []).push(text.slice(start, end));
     from = end;
+  }
+  return out;
+}
+
+function isIdStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36; // [A-Za-z_$]
+}
+
+function isIdChar(c: number): boolean {
+  return isWord(c) || c === 36; // [\w$]
+}
+
+/** = text.match(/\b[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){1,16}(?:\(\))?/g) (Foo.bar,
+ *  obj.method()). A match's first segment runs from its start to a "." (at most 65 [\w$]
+ *  characters, starting at the leftmost `\b` that allows it); then up to 16 ".segment"s, each as
+ *  long as it can be (at most 65 characters), then an optional "()". */
+export function findDotted(text: string): string[] | null {
+  let out: string[] | null = null;
+  let from = 0;
+  const n = text.length;
+  for (let d = text.indexOf('.'); d >= 0; d = text.indexOf('.', Math.max(d + 1, from))) {
+    if (!isIdStart(text.charCodeAt(d + 1))) continue;
+    const floor = Math.max(from, d - 65);
+    let r = d;
+    while (r > floor && isIdChar(text.charCodeAt(r - 1))) r--;
+    let start = -1;
+    for (let i = r; i < d; i++) {
+      if (isIdStart(text.charCodeAt(i)) && boundary(text, i)) {
+        start = i;
+        break;
+      }
+    }
+    if (start < 0) continue;
+    let e = d;
+    for (let groups = 0; groups < 16 && text.charCodeAt(e) === 46 && isIdStart(text.charCodeAt(e + 1)); groups++) {
+      const limit = Math.min(n, e + 66);
+      let k = e + 2;
+      while (k < limit && isIdChar(text.charCodeAt(k))) k++;
+      e = k;
+    }
+    if (text.charCodeAt(e) === 40 && text.charCodeAt(e + 1) === 41) e += 2;
+    (out ??= []).push(text.slice(start, e));
+    from = e;
   }
   return out;
 }
