@@ -20,6 +20,7 @@ import { queryFor, queryTerms, trailingInstructionStart, leadingInstructionEnd, 
 import { queryEntities } from './protect.js';
 import { checkSpans } from './guard.js';
 import { BlockHistory, dedupe } from './transforms/dedupe.js';
+import { JsonHistory } from './transforms/json-history.js';
 import { transformsFor } from './registry.js';
 import { resolveBudget, type Budget } from './budget.js';
 
@@ -96,6 +97,7 @@ function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
   const out: ChatMessage[] = new Array(messages.length);
   const stats: MessageStats[] = new Array(messages.length);
   const history = new BlockHistory();
+  const jsonHistory = new JsonHistory();
   const memo: QuestionMemo = new Map();
   const counter = new TokenCounter(r.tokenizer);
   let cumulative = 0;
@@ -107,10 +109,14 @@ function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
       const n = counter.count(messageText(m));
       out[i] = m;
       stats[i] = { index: i, role, originalTokens: n, compressedTokens: n, transforms: [], guard: 'skipped' };
-      if (r.budget.level !== 'off') rememberAll(history, m, i);
+      if (r.budget.level !== 'off') {
+        rememberAll(history, m, i);
+        jsonHistory.rememberMessage(m, i);
+      }
       continue;
     }
-    const res = compressMessage(messages, i, r, history, cumulative, memo, counter);
+    const res = compressMessage(messages, i, r, history, cumulative, memo, counter, jsonHistory);
+    jsonHistory.rememberMessage(res.message, i);
     cumulative += res.stats.originalTokens;
     out[i] = res.message;
     stats[i] = res.stats;
@@ -171,6 +177,7 @@ function compressMessage(
   cumulativeBefore: number,
   memo: QuestionMemo,
   counter: TokenCounter,
+  jsonHistory: JsonHistory,
 ): { message: ChatMessage; stats: MessageStats } {
   const m = messages[i];
   const role = m.role;
@@ -187,6 +194,7 @@ function compressMessage(
     role,
     messageIndex: i,
     messageTokens: originalTokens,
+    jsonHistory,
   };
   const applied: string[] = [];
   const seenBlocks: Block[] = [];

@@ -98,6 +98,8 @@ export interface TransformContext {
   /** Optional (added by the engine owner, backward compatible): tokens of the whole message, so a
    *  small block of a long message (a paragraph between code fences) is treated as part of it */
   messageTokens?: number;
+  /** Optional: the JSON sent in earlier messages of the request (the JSON transform refers to it) */
+  jsonHistory?: import('./transforms/json-history.js').JsonHistory;
 }
 
 /** A transform is a pure pass: (block, context) → block. It never throws and never grows the text.
