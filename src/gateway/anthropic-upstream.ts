@@ -1,14 +1,15 @@
 // The upstream half of POST /v1/messages: builds what is sent (the Anthropic body as-is to a
 // native Anthropic upstream, or its Chat Completions translation to any OpenAI-compatible one) and
-// turns upstream failures into gateway errors — the same mapping as the chat route (connect → 502,
+// turns upstream failures into gateway errors — the shared mapping of upstream-errors.ts (connect → 502,
 // timeout → 504, 5xx/401/403 → 502, other 4xx passed on), except that Anthropic's own 529
 // "overloaded" is passed on as 529 so the official SDK backs off and retries.
 import type { FastifyRequest } from 'fastify';
-import { UpstreamFailure, type UpstreamResponse, type UpstreamTarget } from '../upstream/client.js';
+import type { UpstreamResponse, UpstreamTarget } from '../upstream/client.js';
 import { readBodyText, upstreamErrorMessage } from '../upstream/error-message.js';
 import { isAnthropicNative, nativeMessagesProfile } from '../upstream/providers/anthropic-native.js';
 import { AnthropicTranslationError, toChatCompletionsRequest } from '../upstream/anthropic/translate-request.js';
-import { GatewayError, invalidRequest, upstreamFailed, upstreamNotAllowed, upstreamRejected, upstreamTimeout } from './errors.js';
+import { GatewayError, invalidRequest } from './errors.js';
+import { statusErrorFromText, type UpstreamStatusFailure } from './upstream-errors.js';
 
 type Json = Record<string, unknown>;
 
@@ -46,28 +47,12 @@ export function prepareCall(target: UpstreamTarget, body: Json, raw: string | nu
   return { native: false, target, payload: JSON.stringify(chat) };
 }
 
-/** An upstream failure before any answer byte was sent → the gateway error to answer with. */
-export function failureToError(f: UpstreamFailure): GatewayError {
-  if (f.kind === 'timeout') return upstreamTimeout(f.phase ?? 'headers');
-  if (f.kind === 'not_allowed') return upstreamNotAllowed(f.message);
-  return upstreamFailed(`Upstream unreachable: ${f.message}`);
-}
-
 /** The upstream answered ≥ 400 → the gateway error, and the usage status to record. */
-export async function upstreamStatusError(
-  res: UpstreamResponse,
-  secrets: string[],
-): Promise<{ error: GatewayError; status: 'upstream_error' | 'invalid_request' }> {
+export async function upstreamStatusError(res: UpstreamResponse, secrets: string[]): Promise<UpstreamStatusFailure> {
   const text = await readBodyText(res.body);
   const message = upstreamErrorMessage(res.statusCode, text, secrets);
   if (res.statusCode === 529) return { error: new GatewayError(529, 'upstream_error', message, 'upstream_529'), status: 'upstream_error' };
-  if (res.statusCode >= 500 || res.statusCode === 401 || res.statusCode === 403) {
-    return { error: upstreamFailed(message, res.statusCode), status: 'upstream_error' };
-  }
-  const error = upstreamRejected(res.statusCode, message);
-  const retry = res.headers['retry-after'];
-  if (res.statusCode === 429 && typeof retry === 'string') error.headers['retry-after'] = retry;
-  return { error, status: res.statusCode === 429 ? 'upstream_error' : 'invalid_request' };
+  return statusErrorFromText(res, message);
 }
 
 /** Reads a whole (translated-path) JSON answer; null when it is not a JSON object. */
