@@ -1,8 +1,7 @@
 // `opencompress accounts create|list`: manage accounts from the command line (before or beside the
 // dashboard). The first account of a fresh install becomes the admin.
-import { parseArgs } from 'node:util';
 import { createAccount, listAccounts, type Account } from '../accounts/accounts.js';
-import { formatTable, openContext, parseOrUsage, printJson, readSecretFromStdin, runCommand, UsageError } from './command-support.js';
+import { formatTable, parseCommandArgs, printJson, readSecretFromStdin, requireOption, runSubcommands, UsageError, withContext } from './command-support.js';
 
 const HELP = `Usage:
   opencompress accounts create --email E [--password P | --password-stdin] [--json]
@@ -22,65 +21,32 @@ export function accountToJson(a: Account) {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  return runCommand('accounts', HELP, async () => {
-    const [sub, ...rest] = argv;
-    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-      console.log(HELP);
-      return sub ? 0 : 2;
-    }
-    if (sub === 'create') return create(rest);
-    if (sub === 'list') return list(rest);
-    throw new UsageError(`unknown subcommand "${sub}"`);
-  });
+  return runSubcommands('accounts', HELP, argv, { create, list });
 }
 
 async function create(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        email: { type: 'string' },
-        password: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!values.email) throw new UsageError('--email is required');
+  const args = parseCommandArgs(argv, HELP, { email: { type: 'string' }, password: { type: 'string' }, 'password-stdin': { type: 'boolean' } });
+  if (!args) return 0;
+  const { values } = args;
+  const email = requireOption(values.email, 'email');
   if (values.password !== undefined && values['password-stdin']) throw new UsageError('give --password or --password-stdin, not both');
   const password = values['password-stdin'] ? await readSecretFromStdin('--password-stdin') : values.password;
-  const ctx = await openContext();
-  try {
-    const account = await createAccount(ctx.store, { email: values.email, password });
+  return withContext(async (ctx) => {
+    const account = await createAccount(ctx.store, { email, password });
     if (values.json) printJson({ id: account.id, email: account.email, is_admin: account.isAdmin });
     else {
       console.log(`Created account ${account.id} <${account.email}>${account.isAdmin ? ' (admin: first account of this install)' : ''}`);
       if (!account.hasPassword) console.log('It has no password, so it cannot sign in to the dashboard; create keys with `opencompress keys create`.');
     }
     return 0;
-  } finally {
-    await ctx.close();
-  }
+  });
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }),
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const ctx = await openContext();
-  try {
+  const args = parseCommandArgs(argv, HELP, {});
+  if (!args) return 0;
+  const { values } = args;
+  return withContext(async (ctx) => {
     const accounts = await listAccounts(ctx.store, { limit: 100_000 });
     if (values.json) printJson({ data: accounts.map(accountToJson) });
     else if (accounts.length === 0) console.log('No accounts yet. Create one with `opencompress accounts create --email you@example.com`.');
@@ -89,7 +55,5 @@ async function list(argv: string[]): Promise<number> {
       console.log(formatTable(['ID', 'EMAIL', 'ADMIN', 'PASSWORD', 'CREATED'], rows));
     }
     return 0;
-  } finally {
-    await ctx.close();
-  }
+  });
 }

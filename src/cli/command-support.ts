@@ -1,6 +1,8 @@
-// Shared plumbing of the store-backed commands (accounts, keys, migrate, rotate-master-key):
-// argument errors, opening config + store + secrets + key service, and mapping errors to exit
-// codes (2 = bad input, 1 = anything else). Error messages never include a secret.
+// Shared plumbing of the store-backed commands (accounts, credits, keys, migrate, rotate-master-key):
+// subcommand dispatch, argument parsing with the common --json/--help options, opening (and always
+// closing) config + store + secrets + key service, and mapping errors to exit codes (2 = bad input,
+// 1 = anything else). Error messages never include a secret.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
 import { AccountsError } from '../accounts/errors.js';
 import { createKeyService, type KeyService } from '../accounts/keys.js';
@@ -55,6 +57,91 @@ export async function openKeysContext(env: NodeJS.ProcessEnv = process.env): Pro
     await store.close();
     throw err;
   }
+}
+
+/** Runs `body` with an open store context, closing it afterwards whatever happens. */
+export async function withContext<T>(body: (ctx: CommandContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext();
+  try {
+    return await body(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Runs `body` with an open store + key service context, closing it afterwards whatever happens. */
+export async function withKeysContext<T>(body: (ctx: KeysContext) => Promise<T>): Promise<T> {
+  const ctx = await openKeysContext();
+  try {
+    return await body(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/**
+ * `opencompress NAME SUB ...`: runs the named subcommand under runCommand. No subcommand prints the
+ * help and exits 2; `help`, `--help` or `-h` prints it and exits 0; an unknown one is a usage error.
+ */
+export function runSubcommands(
+  name: string,
+  help: string,
+  argv: string[],
+  subcommands: Record<string, (argv: string[]) => Promise<number>>,
+): Promise<number> {
+  return runCommand(name, help, async () => {
+    const [sub, ...rest] = argv;
+    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+      console.log(help);
+      return sub ? 0 : 2;
+    }
+    const handler = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
+    if (!handler) throw new UsageError(`unknown subcommand "${sub}"`);
+    return handler(rest);
+  });
+}
+
+const COMMON_OPTIONS = { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+type CommandArgsConfig<O extends OptionsConfig> = { args: string[]; allowPositionals: true; options: O & typeof COMMON_OPTIONS };
+/** What parseCommandArgs returns: parseArgs' typed { values, positionals }. */
+export type CommandArgs<O extends OptionsConfig> = ReturnType<typeof parseArgs<CommandArgsConfig<O>>>;
+
+/**
+ * parseArgs for one (sub)command, with --json and --help/-h added to `options`. Returns null when
+ * --help was given (the help has been printed: exit 0). Positional arguments are refused unless
+ * `oneArgument` is given: then exactly one is required, and `oneArgument` is the usage error otherwise.
+ */
+export function parseCommandArgs<O extends OptionsConfig>(
+  argv: string[],
+  help: string,
+  options: O,
+  oneArgument?: string,
+): CommandArgs<O> | null {
+  const parsed = parseOrUsage(() =>
+    parseArgs<CommandArgsConfig<O>>({
+      args: argv,
+      allowPositionals: true,
+      options: { ...options, ...COMMON_OPTIONS },
+    }),
+  );
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(help);
+    return null;
+  }
+  if (oneArgument !== undefined) {
+    if (parsed.positionals.length !== 1) throw new UsageError(oneArgument);
+  } else if (parsed.positionals.length) {
+    throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+  }
+  return parsed;
+}
+
+/** A required string option's value, or a usage error naming it. */
+export function requireOption(value: string | undefined, name: string): string {
+  if (!value) throw new UsageError(`--${name} is required`);
+  return value;
 }
 
 /** parseArgs errors (unknown option, missing value) become usage errors. */

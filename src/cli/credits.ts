@@ -1,9 +1,8 @@
 // `opencompress credits grant|balance`: prepaid credit from the command line (the dashboard's admin
 // form calls the same billing/reports.ts functions). Each grant is a ledger entry; the new balance
 // is printed. Amounts are USD with at most 6 decimals (integer micro-dollars in the ledger).
-import { parseArgs } from 'node:util';
 import { balance, grantCredits, ledgerEntries } from '../billing/reports.js';
-import { formatTable, openContext, parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
+import { formatTable, parseCommandArgs, printJson, requireOption, runSubcommands, UsageError, withContext } from './command-support.js';
 
 const HELP = `Usage:
   opencompress credits grant --account ID --usd N [--note TEXT] [--json]
@@ -18,16 +17,7 @@ New accounts start with FREE_CREDIT_USD (default 1). Reads DATA_DIR / DATABASE_U
 \`opencompress serve\`.`;
 
 export async function run(argv: string[]): Promise<number> {
-  return runCommand('credits', HELP, async () => {
-    const [sub, ...rest] = argv;
-    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-      console.log(HELP);
-      return sub ? 0 : 2;
-    }
-    if (sub === 'grant') return grant(rest);
-    if (sub === 'balance') return showBalance(rest);
-    throw new UsageError(`unknown subcommand "${sub}"`);
-  });
+  return runSubcommands('credits', HELP, argv, { grant, balance: showBalance });
 }
 
 function parseUsd(raw: string | undefined): number {
@@ -40,32 +30,16 @@ function parseUsd(raw: string | undefined): number {
 }
 
 async function grant(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        account: { type: 'string' },
-        usd: { type: 'string' },
-        note: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!values.account) throw new UsageError('--account is required');
+  const args = parseCommandArgs(argv, HELP, { account: { type: 'string' }, usd: { type: 'string' }, note: { type: 'string' } });
+  if (!args) return 0;
+  const { values } = args;
+  const account = requireOption(values.account, 'account');
   const usd = parseUsd(values.usd);
   const note = values.note?.slice(0, 500) ?? null;
-  const ctx = await openContext();
-  try {
+  return withContext(async (ctx) => {
     let result;
     try {
-      result = await grantCredits(ctx.store.db, values.account, usd, note, ctx.config.freeCreditUsd);
+      result = await grantCredits(ctx.store.db, account, usd, note, ctx.config.freeCreditUsd);
     } catch (err) {
       if (err instanceof Error && /^no account/.test(err.message)) {
         console.error(`opencompress credits: ${err.message}`);
@@ -73,52 +47,38 @@ async function grant(argv: string[]): Promise<number> {
       }
       throw err;
     }
-    if (values.json) printJson({ account_id: values.account, granted_usd: usd, balance_usd: result.balance_usd });
-    else console.log(`Granted $${usd} to ${values.account}. Balance: $${result.balance_usd.toFixed(6)}`);
+    if (values.json) printJson({ account_id: account, granted_usd: usd, balance_usd: result.balance_usd });
+    else console.log(`Granted $${usd} to ${account}. Balance: $${result.balance_usd.toFixed(6)}`);
     return 0;
-  } finally {
-    await ctx.close();
-  }
+  });
 }
 
 async function showBalance(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { account: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }),
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!values.account) throw new UsageError('--account is required');
-  const ctx = await openContext();
-  try {
+  const args = parseCommandArgs(argv, HELP, { account: { type: 'string' } });
+  if (!args) return 0;
+  const { values } = args;
+  const account = requireOption(values.account, 'account');
+  return withContext(async (ctx) => {
     const { findAccountById } = await import('../store/accounts.js');
-    if (!(await findAccountById(ctx.store.db, values.account))) {
-      console.error(`opencompress credits: no account with id ${values.account}`);
+    if (!(await findAccountById(ctx.store.db, account))) {
+      console.error(`opencompress credits: no account with id ${account}`);
       return 2;
     }
-    const bal = await balance(ctx.store.db, values.account, ctx.config.freeCreditUsd);
-    const ledger = await ledgerEntries(ctx.store.db, values.account, { limit: 20 });
+    const bal = await balance(ctx.store.db, account, ctx.config.freeCreditUsd);
+    const ledger = await ledgerEntries(ctx.store.db, account, { limit: 20 });
     if (values.json) {
       printJson({
-        account_id: values.account,
+        account_id: account,
         balance_usd: bal.balance_usd,
         ledger: ledger.data.map((l) => ({ created_at: l.created_at, kind: l.kind, amount_usd: l.amount_usd, balance_after_usd: l.balance_after_usd, note: l.note })),
       });
     } else {
-      console.log(`Balance of ${values.account}: $${bal.balance_usd.toFixed(6)}`);
+      console.log(`Balance of ${account}: $${bal.balance_usd.toFixed(6)}`);
       if (ledger.data.length) {
         console.log('');
         console.log(formatTable(['TIME', 'KIND', 'AMOUNT_USD', 'BALANCE_AFTER', 'NOTE'], ledger.data.map((l) => [l.created_at, l.kind, l.amount_usd.toFixed(6), l.balance_after_usd.toFixed(6), l.note ?? ''])));
       }
     }
     return 0;
-  } finally {
-    await ctx.close();
-  }
+  });
 }

@@ -1,11 +1,20 @@
 // `opencompress keys create|list|revoke|update`: API keys from the command line. The raw key is
 // printed once at creation; the upstream key of a BYOK key is never printed (only its last 4).
-import { parseArgs } from 'node:util';
 import { findAccount, findAccountByEmail } from '../accounts/accounts.js';
 import { notFound } from '../accounts/errors.js';
 import type { KeyInfo, KeyMode, KeyUpdate } from '../accounts/keys.js';
 import type { Store } from '../store/index.js';
-import { formatTable, intOption, openKeysContext, parseOrUsage, printJson, readSecretFromStdin, runCommand, UsageError } from './command-support.js';
+import {
+  formatTable,
+  intOption,
+  parseCommandArgs,
+  printJson,
+  readSecretFromStdin,
+  requireOption,
+  runSubcommands,
+  UsageError,
+  withKeysContext,
+} from './command-support.js';
 
 const HELP = `Usage:
   opencompress keys create --account ID|EMAIL --mode router [options]
@@ -51,18 +60,7 @@ export function keyToJson(k: KeyInfo) {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  return runCommand('keys', HELP, async () => {
-    const [sub, ...rest] = argv;
-    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
-      console.log(HELP);
-      return sub ? 0 : 2;
-    }
-    if (sub === 'create') return create(rest);
-    if (sub === 'list') return list(rest);
-    if (sub === 'revoke') return revoke(rest);
-    if (sub === 'update') return update(rest);
-    throw new UsageError(`unknown subcommand "${sub}"`);
-  });
+  return runSubcommands('keys', HELP, argv, { create, list, revoke, update });
 }
 
 async function resolveAccountId(store: Store, ref: string): Promise<string> {
@@ -71,46 +69,36 @@ async function resolveAccountId(store: Store, ref: string): Promise<string> {
   return account.id;
 }
 
+const ONE_KEY_ID = 'give exactly one key id (see `opencompress keys list`)';
+
 function levelOption(value: string | undefined): string | null | undefined {
   if (value === undefined) return undefined;
   return value === 'default' ? null : value;
 }
 
 async function create(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        account: { type: 'string' },
-        mode: { type: 'string' },
-        'upstream-base-url': { type: 'string' },
-        'upstream-key': { type: 'string' },
-        'upstream-key-stdin': { type: 'boolean' },
-        name: { type: 'string' },
-        provider: { type: 'string' },
-        level: { type: 'string' },
-        rpm: { type: 'string' },
-        concurrency: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!values.account) throw new UsageError('--account is required');
+  const args = parseCommandArgs(argv, HELP, {
+    account: { type: 'string' },
+    mode: { type: 'string' },
+    'upstream-base-url': { type: 'string' },
+    'upstream-key': { type: 'string' },
+    'upstream-key-stdin': { type: 'boolean' },
+    name: { type: 'string' },
+    provider: { type: 'string' },
+    level: { type: 'string' },
+    rpm: { type: 'string' },
+    concurrency: { type: 'string' },
+  });
+  if (!args) return 0;
+  const { values } = args;
+  const account = requireOption(values.account, 'account');
   if (values.mode !== 'router' && values.mode !== 'byok') throw new UsageError('--mode must be "router" or "byok"');
   const rpm = intOption(values.rpm, 'rpm');
   const concurrency = intOption(values.concurrency, 'concurrency');
   if (values['upstream-key'] !== undefined && values['upstream-key-stdin']) throw new UsageError('give --upstream-key or --upstream-key-stdin, not both');
   const upstreamKey = values['upstream-key-stdin'] ? await readSecretFromStdin('--upstream-key-stdin') : values['upstream-key'];
-  const ctx = await openKeysContext();
-  try {
-    const accountId = await resolveAccountId(ctx.store, values.account);
+  return withKeysContext(async (ctx) => {
+    const accountId = await resolveAccountId(ctx.store, account);
     const created = await ctx.keys.create({
       accountId,
       mode: values.mode as KeyMode,
@@ -132,28 +120,16 @@ async function create(argv: string[]): Promise<number> {
       if (k.mode === 'byok') console.log(`Upstream: ${k.upstreamBaseUrl}${k.upstreamKeyLast4 ? ` (key …${k.upstreamKeyLast4})` : ''}`);
     }
     return 0;
-  } finally {
-    await ctx.close();
-  }
+  });
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { account: { type: 'string' }, active: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }),
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!values.account) throw new UsageError('--account is required');
-  const ctx = await openKeysContext();
-  try {
-    const accountId = await resolveAccountId(ctx.store, values.account);
+  const args = parseCommandArgs(argv, HELP, { account: { type: 'string' }, active: { type: 'boolean' } });
+  if (!args) return 0;
+  const { values } = args;
+  const account = requireOption(values.account, 'account');
+  return withKeysContext(async (ctx) => {
+    const accountId = await resolveAccountId(ctx.store, account);
     const keys = await ctx.keys.list(accountId, { includeRevoked: !values.active });
     if (values.json) printJson({ data: keys.map(keyToJson) });
     else if (keys.length === 0) console.log(`No keys for ${accountId}. Create one with \`opencompress keys create --account ${accountId} --mode router\`.`);
@@ -173,60 +149,36 @@ async function list(argv: string[]): Promise<number> {
       console.log(formatTable(['ID', 'NAME', 'PREFIX', 'MODE', 'STATUS', 'UPSTREAM', 'LEVEL', 'RPM/CONC', 'CREATED', 'LAST USED'], rows));
     }
     return 0;
-  } finally {
-    await ctx.close();
-  }
+  });
 }
 
 async function revoke(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }),
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('give exactly one key id (see `opencompress keys list`)');
-  const ctx = await openKeysContext();
-  try {
+  const args = parseCommandArgs(argv, HELP, {}, ONE_KEY_ID);
+  if (!args) return 0;
+  const { values, positionals } = args;
+  return withKeysContext(async (ctx) => {
     const k = await ctx.keys.revoke(positionals[0]);
     if (values.json) printJson({ id: k.id, prefix: k.prefix, status: k.status, revoked_at: k.revokedAt });
     else console.log(`Revoked ${k.id} (${k.prefix}) at ${k.revokedAt}. Requests with it are refused from now on.`);
     return 0;
-  } finally {
-    await ctx.close();
-  }
+  });
 }
 
 async function update(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        name: { type: 'string' },
-        level: { type: 'string' },
-        rpm: { type: 'string' },
-        concurrency: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
+  const args = parseCommandArgs(
+    argv,
+    HELP,
+    { name: { type: 'string' }, level: { type: 'string' }, rpm: { type: 'string' }, concurrency: { type: 'string' } },
+    ONE_KEY_ID,
   );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('give exactly one key id (see `opencompress keys list`)');
+  if (!args) return 0;
+  const { values, positionals } = args;
   const patch: KeyUpdate = { name: values.name, level: levelOption(values.level), rpm: intOption(values.rpm, 'rpm'), concurrency: intOption(values.concurrency, 'concurrency') };
   if (Object.values(patch).every((v) => v === undefined)) throw new UsageError('nothing to update: give --name, --level, --rpm or --concurrency');
-  const ctx = await openKeysContext();
-  try {
+  return withKeysContext(async (ctx) => {
     const k = await ctx.keys.update(positionals[0], patch);
     if (values.json) printJson(keyToJson(k));
     else console.log(`Updated ${k.id} (${k.prefix}): name "${k.name}", level ${k.level ?? 'default'}, rpm ${k.rpm}, concurrency ${k.concurrency}.`);
     return 0;
-  } finally {
-    await ctx.close();
-  }
+  });
 }

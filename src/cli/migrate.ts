@@ -1,8 +1,7 @@
 // `opencompress migrate`: create or upgrade the database schema (also done on every start).
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openStore } from '../store/index.js';
-import { parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
+import { parseCommandArgs, printJson, runCommand } from './command-support.js';
 
 const HELP = `Usage: opencompress migrate [--json]
 
@@ -12,14 +11,9 @@ DATABASE_URL). Safe to run repeatedly and from several machines at once.
 
 export async function run(argv: string[]): Promise<number> {
   return runCommand('migrate', HELP, async () => {
-    const { values, positionals } = parseOrUsage(() =>
-      parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }),
-    );
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const args = parseCommandArgs(argv, HELP, {});
+    if (!args) return 0;
+    const { values } = args;
     const store = await openStore(loadConfig(), { migrate: false });
     try {
       const result = await store.migrate();

@@ -5,13 +5,12 @@
 //    finished by running the command again (master.key.next stays readable meanwhile).
 //  - OPENCOMPRESS_MASTER_KEY: set it to the NEW key and OPENCOMPRESS_PREVIOUS_MASTER_KEYS to the old
 //    one(s) on every node, then run this; afterwards the old keys are no longer needed.
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { openStore } from '../store/index.js';
 import { Secrets, loadMasterKeys } from '../secrets/index.js';
 import { generateMasterKey, parseMasterKey, promotePendingKey, readPendingKey, writePendingKey } from '../secrets/master-keys.js';
 import { resealAll } from '../secrets/rotate.js';
-import { parseOrUsage, printJson, runCommand, UsageError } from './command-support.js';
+import { parseCommandArgs, printJson, runCommand, UsageError } from './command-support.js';
 
 const HELP = `Usage: opencompress rotate-master-key [--new-key KEY] [--json]
 
@@ -31,18 +30,9 @@ OPENCOMPRESS_PREVIOUS_MASTER_KEYS. --new-key is not accepted in this mode.
 
 export async function run(argv: string[]): Promise<number> {
   return runCommand('rotate-master-key', HELP, async () => {
-    const { values, positionals } = parseOrUsage(() =>
-      parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { 'new-key': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      }),
-    );
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const args = parseCommandArgs(argv, HELP, { 'new-key': { type: 'string' } });
+    if (!args) return 0;
+    const { values } = args;
     const config = loadConfig();
     const keyring = loadMasterKeys(config);
     let secrets = new Secrets(keyring);
