@@ -5,6 +5,7 @@ import { api, ApiError, type Account, type Meta } from '../api';
 import { PageHeader } from '../components/Layout';
 import { StatCard } from '../components/StatCard';
 import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
+import { TableCard } from '../components/TableCard';
 import { date, dateTime, usd } from '../format';
 import { useAsync } from '../useAsync';
 
@@ -31,33 +32,29 @@ export function BillingPage({ account, meta }: { account: Account; meta: Meta })
                 <p>Credits and charges appear here.</p>
               </EmptyState>
             ) : (
-              <div className="card table-card">
-                <div className="table-scroll">
-                  <table className="table table-numeric table-cards" data-testid="ledger-table">
-                    <thead>
-                      <tr>
-                        <th>Date</th>
-                        <th>Entry</th>
-                        <th className="hide-sm">Note</th>
-                        <th className="num">Amount</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {billing.data.ledger.map((e) => (
-                        <tr key={e.id}>
-                          <td className="nowrap card-head" data-label="">{dateTime(e.at)}</td>
-                          <td data-label="Entry">{KIND_LABEL[e.kind] ?? e.kind}</td>
-                          <td className="hide-sm muted" data-label="Note">{e.note ?? ''}</td>
-                          <td className={`num ${e.amountUsd >= 0 ? 'good' : ''}`} data-label="Amount">
-                            {e.amountUsd >= 0 ? '+' : '−'}
-                            {usd(Math.abs(e.amountUsd)).replace('−', '')}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              </div>
+              <TableCard testId="ledger-table" numeric>
+                <thead>
+                  <tr>
+                    <th>Date</th>
+                    <th>Entry</th>
+                    <th className="hide-sm">Note</th>
+                    <th className="num">Amount</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {billing.data.ledger.map((e) => (
+                    <tr key={e.id}>
+                      <td className="nowrap card-head" data-label="">{dateTime(e.at)}</td>
+                      <td data-label="Entry">{KIND_LABEL[e.kind] ?? e.kind}</td>
+                      <td className="hide-sm muted" data-label="Note">{e.note ?? ''}</td>
+                      <td className={`num ${e.amountUsd >= 0 ? 'good' : ''}`} data-label="Amount">
+                        {e.amountUsd >= 0 ? '+' : '−'}
+                        {usd(Math.abs(e.amountUsd)).replace('−', '')}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </TableCard>
             )}
           </section>
         </>
@@ -180,30 +177,26 @@ function AdminPanel({ onChanged, minPasswordLength }: { onChanged: () => void; m
       ) : accounts.error ? (
         <ErrorState error={accounts.error} onRetry={accounts.reload} />
       ) : accounts.data ? (
-        <div className="card table-card">
-          <div className="table-scroll">
-            <table className="table table-numeric table-cards" data-testid="accounts-table">
-              <thead>
-                <tr>
-                  <th>Email</th>
-                  <th>Role</th>
-                  <th className="hide-sm">Created</th>
-                  <th className="num">Balance</th>
-                </tr>
-              </thead>
-              <tbody>
-                {accounts.data.data.map((a) => (
-                  <tr key={a.id}>
-                    <td className="card-head" data-label="">{a.email}</td>
-                    <td data-label="Role">{a.isAdmin ? <span className="badge badge-admin">Admin</span> : 'User'}</td>
-                    <td className="hide-sm nowrap" data-label="Created">{date(a.createdAt)}</td>
-                    <td className="num" data-label="Balance">{usd(a.balanceUsd)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+        <TableCard testId="accounts-table" numeric>
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Role</th>
+              <th className="hide-sm">Created</th>
+              <th className="num">Balance</th>
+            </tr>
+          </thead>
+          <tbody>
+            {accounts.data.data.map((a) => (
+              <tr key={a.id}>
+                <td className="card-head" data-label="">{a.email}</td>
+                <td data-label="Role">{a.isAdmin ? <span className="badge badge-admin">Admin</span> : 'User'}</td>
+                <td className="hide-sm nowrap" data-label="Created">{date(a.createdAt)}</td>
+                <td className="num" data-label="Balance">{usd(a.balanceUsd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </TableCard>
       ) : null}
     </section>
   );

@@ -4,6 +4,7 @@ import { api, type ApiKey, type CreatedKey, type Meta } from '../api';
 import { PageHeader } from '../components/Layout';
 import { QuickStart } from '../components/QuickStart';
 import { EmptyState, ErrorState, Loading } from '../components/States';
+import { TableCard } from '../components/TableCard';
 import { ago, date } from '../format';
 import { useAsync } from '../useAsync';
 import { CreateKeyDialog, LimitsDialog, RevealKeyDialog, RevokeKeyDialog } from './KeyForms';
@@ -50,72 +51,68 @@ export function KeysPage({ meta }: { meta: Meta }) {
           <QuickStart baseUrl={meta.baseUrl} />
         </EmptyState>
       ) : data ? (
-        <div className="card table-card">
-          <div className="table-scroll">
-            <table className="table table-cards" data-testid="keys-table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Key</th>
-                  <th>Mode</th>
-                  <th className="hide-md">Created</th>
-                  <th>Last used</th>
-                  <th className="hide-sm">Settings</th>
-                  <th>Status</th>
-                  <th aria-label="Actions" />
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((k) => (
-                  <tr key={k.id} className={k.status === 'revoked' ? 'row-muted' : undefined} data-key-id={k.id}>
-                    <td className="card-head key-name" data-label="">
-                      <div className="cell-strong">{k.name}</div>
-                      {k.mode === 'byok' && (
-                        <div className="cell-sub" title={k.upstreamBaseUrl ?? undefined}>
-                          {k.upstreamProvider ?? 'Custom'}
-                          {k.upstreamKeyLast4 ? ` · key …${k.upstreamKeyLast4}` : ''}
-                        </div>
-                      )}
-                    </td>
-                    <td data-label="Key">
-                      <code className="key-prefix">{k.prefix}</code>
-                    </td>
-                    <td data-label="Mode">
-                      <span className={`badge badge-${k.mode}`}>{k.mode === 'byok' ? 'BYOK' : 'Router'}</span>
-                    </td>
-                    <td className="hide-md nowrap" data-label="Created">{date(k.createdAt)}</td>
-                    <td className="nowrap" data-label="Last used" title={k.lastUsedAt ? `Last used ${k.lastUsedAt}; created ${k.createdAt}` : `Created ${k.createdAt}`}>
-                      {ago(k.lastUsedAt)}
-                    </td>
-                    <td className="hide-sm" data-label="Settings">
-                      <div>
-                        <div className="capitalize">{k.level ?? 'balanced'}</div>
-                        <div className="cell-sub nowrap">
-                          {limitText(k.rpm, '/min')} · {limitText(k.concurrency, 'concurrent')}
-                        </div>
-                      </div>
-                    </td>
-                    <td data-label="Status">
-                      <span className={`badge badge-${k.status}`}>{k.status === 'active' ? 'Active' : 'Revoked'}</span>
-                    </td>
-                    <td className="actions" data-label="">
-                      {k.status === 'active' && (
-                        <>
-                          <button className="btn btn-ghost btn-sm" onClick={() => setEditing(k)}>
-                            Settings
-                          </button>
-                          <button className="btn btn-danger-ghost btn-sm" onClick={() => setRevoking(k)}>
-                            Revoke
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+        <TableCard testId="keys-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Key</th>
+              <th>Mode</th>
+              <th className="hide-md">Created</th>
+              <th>Last used</th>
+              <th className="hide-sm">Settings</th>
+              <th>Status</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {data.data.map((k) => (
+              <tr key={k.id} className={k.status === 'revoked' ? 'row-muted' : undefined} data-key-id={k.id}>
+                <td className="card-head key-name" data-label="">
+                  <div className="cell-strong">{k.name}</div>
+                  {k.mode === 'byok' && (
+                    <div className="cell-sub" title={k.upstreamBaseUrl ?? undefined}>
+                      {k.upstreamProvider ?? 'Custom'}
+                      {k.upstreamKeyLast4 ? ` · key …${k.upstreamKeyLast4}` : ''}
+                    </div>
+                  )}
+                </td>
+                <td data-label="Key">
+                  <code className="key-prefix">{k.prefix}</code>
+                </td>
+                <td data-label="Mode">
+                  <span className={`badge badge-${k.mode}`}>{k.mode === 'byok' ? 'BYOK' : 'Router'}</span>
+                </td>
+                <td className="hide-md nowrap" data-label="Created">{date(k.createdAt)}</td>
+                <td className="nowrap" data-label="Last used" title={k.lastUsedAt ? `Last used ${k.lastUsedAt}; created ${k.createdAt}` : `Created ${k.createdAt}`}>
+                  {ago(k.lastUsedAt)}
+                </td>
+                <td className="hide-sm" data-label="Settings">
+                  <div>
+                    <div className="capitalize">{k.level ?? 'balanced'}</div>
+                    <div className="cell-sub nowrap">
+                      {limitText(k.rpm, '/min')} · {limitText(k.concurrency, 'concurrent')}
+                    </div>
+                  </div>
+                </td>
+                <td data-label="Status">
+                  <span className={`badge badge-${k.status}`}>{k.status === 'active' ? 'Active' : 'Revoked'}</span>
+                </td>
+                <td className="actions" data-label="">
+                  {k.status === 'active' && (
+                    <>
+                      <button className="btn btn-ghost btn-sm" onClick={() => setEditing(k)}>
+                        Settings
+                      </button>
+                      <button className="btn btn-danger-ghost btn-sm" onClick={() => setRevoking(k)}>
+                        Revoke
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </TableCard>
       ) : null}
       {creating && data && (
         <CreateKeyDialog

@@ -5,6 +5,7 @@ import { api, type Meta, type UsageFilter } from '../api';
 import { PageHeader } from '../components/Layout';
 import { QuickStart } from '../components/QuickStart';
 import { EmptyState, ErrorState, Loading } from '../components/States';
+import { TableCard } from '../components/TableCard';
 import { dateTime, int, monthLabel, pct, usd } from '../format';
 import { useAsync } from '../useAsync';
 
@@ -105,68 +106,69 @@ export function UsagePage({ meta }: { meta: Meta }) {
           </EmptyState>
         )
       ) : usage.data ? (
-        <div className="card table-card">
-          <div className="table-scroll">
-            <table className="table table-numeric table-cards" data-testid="usage-table">
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Key</th>
-                  <th>Model</th>
-                  <th className="num">Input tokens</th>
-                  <th className="num hide-sm">Output</th>
-                  <th className="num">Saved</th>
-                  <th className="num">Savings</th>
-                  <th className="num hide-sm">Charged</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {usage.data.data.map((r) => (
-                  <tr key={r.id}>
-                    <td className="nowrap card-head" data-label="">{dateTime(r.at)}</td>
-                    <td className="nowrap" data-label="Key">
-                      <div>
-                        <div className="cell-strong">{r.keyName ?? '—'}</div>
-                        {r.keyPrefix && <code className="cell-sub">{r.keyPrefix}</code>}
-                      </div>
-                    </td>
-                    <td className="nowrap" data-label="Model">{r.model}</td>
-                    <td className="num nowrap" data-label="Input tokens">
-                      <span>
-                        {int(r.originalInputTokens)} <span className="arrow">→</span> {int(r.compressedInputTokens)}
-                      </span>
-                    </td>
-                    <td className="num hide-sm" data-label="Output tokens">{int(r.outputTokens)}</td>
-                    <td className="num" data-label="Saved">
-                      <span className={r.compressionRate > 0 ? 'good' : undefined}>{pct(r.compressionRate)}</span>
-                    </td>
-                    <td className="num" data-label="Savings" data-testid="row-savings">
-                      {usd(r.savingsUsd)}
-                    </td>
-                    <td className="num hide-sm" data-label="Charged">{usd(r.chargedUsd)}</td>
-                    <td data-label="Status">
-                      <span className={`badge badge-status-${r.status === 'ok' ? 'ok' : 'other'}`}>{STATUS_LABEL[r.status] ?? r.status}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="pager">
-            <span>
-              {int(usage.data.total)} request{usage.data.total === 1 ? '' : 's'} · page {page} of {pages}
-            </span>
-            <div>
-              <button className="btn btn-secondary btn-sm" disabled={page <= 1 || usage.loading} onClick={() => setPage(page - 1)}>
-                Previous
-              </button>
-              <button className="btn btn-secondary btn-sm" disabled={page >= pages || usage.loading} onClick={() => setPage(page + 1)}>
-                Next
-              </button>
+        <TableCard
+          testId="usage-table"
+          numeric
+          footer={
+            <div className="pager">
+              <span>
+                {int(usage.data.total)} request{usage.data.total === 1 ? '' : 's'} · page {page} of {pages}
+              </span>
+              <div>
+                <button className="btn btn-secondary btn-sm" disabled={page <= 1 || usage.loading} onClick={() => setPage(page - 1)}>
+                  Previous
+                </button>
+                <button className="btn btn-secondary btn-sm" disabled={page >= pages || usage.loading} onClick={() => setPage(page + 1)}>
+                  Next
+                </button>
+              </div>
             </div>
-          </div>
-        </div>
+          }
+        >
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Key</th>
+              <th>Model</th>
+              <th className="num">Input tokens</th>
+              <th className="num hide-sm">Output</th>
+              <th className="num">Saved</th>
+              <th className="num">Savings</th>
+              <th className="num hide-sm">Charged</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {usage.data.data.map((r) => (
+              <tr key={r.id}>
+                <td className="nowrap card-head" data-label="">{dateTime(r.at)}</td>
+                <td className="nowrap" data-label="Key">
+                  <div>
+                    <div className="cell-strong">{r.keyName ?? '—'}</div>
+                    {r.keyPrefix && <code className="cell-sub">{r.keyPrefix}</code>}
+                  </div>
+                </td>
+                <td className="nowrap" data-label="Model">{r.model}</td>
+                <td className="num nowrap" data-label="Input tokens">
+                  <span>
+                    {int(r.originalInputTokens)} <span className="arrow">→</span> {int(r.compressedInputTokens)}
+                  </span>
+                </td>
+                <td className="num hide-sm" data-label="Output tokens">{int(r.outputTokens)}</td>
+                <td className="num" data-label="Saved">
+                  <span className={r.compressionRate > 0 ? 'good' : undefined}>{pct(r.compressionRate)}</span>
+                </td>
+                <td className="num" data-label="Savings" data-testid="row-savings">
+                  {usd(r.savingsUsd)}
+                </td>
+                <td className="num hide-sm" data-label="Charged">{usd(r.chargedUsd)}</td>
+                <td data-label="Status">
+                  <span className={`badge badge-status-${r.status === 'ok' ? 'ok' : 'other'}`}>{STATUS_LABEL[r.status] ?? r.status}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </TableCard>
       ) : null}
 
       <section className="section">
@@ -178,40 +180,36 @@ export function UsagePage({ meta }: { meta: Meta }) {
         ) : monthly.data && monthly.data.data.length === 0 ? (
           <p className="muted">Monthly totals appear after your first request.</p>
         ) : monthly.data ? (
-          <div className="card table-card">
-            <div className="table-scroll">
-              <table className="table table-numeric table-cards" data-testid="monthly-table">
-                <thead>
-                  <tr>
-                    <th>Month</th>
-                    <th className="num">Calls</th>
-                    <th className="num hide-sm">Original tokens</th>
-                    <th className="num hide-sm">Compressed</th>
-                    <th className="num">Tokens saved</th>
-                    <th className="num">Avg. rate</th>
-                    <th className="num">Savings</th>
-                    <th className="num">Fees</th>
-                    <th className="num hide-sm">Charged</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {monthly.data.data.map((m) => (
-                    <tr key={m.month}>
-                      <td className="nowrap card-head" data-label="">{monthLabel(m.month)}</td>
-                      <td className="num" data-label="Calls">{int(m.calls)}</td>
-                      <td className="num hide-sm" data-label="Original tokens">{int(m.originalInputTokens)}</td>
-                      <td className="num hide-sm" data-label="Compressed tokens">{int(m.compressedInputTokens)}</td>
-                      <td className="num" data-label="Tokens saved">{int(m.tokensSaved)}</td>
-                      <td className="num" data-label="Avg. rate">{pct(m.avgCompressionRate)}</td>
-                      <td className="num" data-label="Savings">{usd(m.savingsUsd)}</td>
-                      <td className="num" data-label="Fees">{usd(m.feesUsd)}</td>
-                      <td className="num hide-sm" data-label="Charged">{usd(m.chargedUsd)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
+          <TableCard testId="monthly-table" numeric>
+            <thead>
+              <tr>
+                <th>Month</th>
+                <th className="num">Calls</th>
+                <th className="num hide-sm">Original tokens</th>
+                <th className="num hide-sm">Compressed</th>
+                <th className="num">Tokens saved</th>
+                <th className="num">Avg. rate</th>
+                <th className="num">Savings</th>
+                <th className="num">Fees</th>
+                <th className="num hide-sm">Charged</th>
+              </tr>
+            </thead>
+            <tbody>
+              {monthly.data.data.map((m) => (
+                <tr key={m.month}>
+                  <td className="nowrap card-head" data-label="">{monthLabel(m.month)}</td>
+                  <td className="num" data-label="Calls">{int(m.calls)}</td>
+                  <td className="num hide-sm" data-label="Original tokens">{int(m.originalInputTokens)}</td>
+                  <td className="num hide-sm" data-label="Compressed tokens">{int(m.compressedInputTokens)}</td>
+                  <td className="num" data-label="Tokens saved">{int(m.tokensSaved)}</td>
+                  <td className="num" data-label="Avg. rate">{pct(m.avgCompressionRate)}</td>
+                  <td className="num" data-label="Savings">{usd(m.savingsUsd)}</td>
+                  <td className="num" data-label="Fees">{usd(m.feesUsd)}</td>
+                  <td className="num hide-sm" data-label="Charged">{usd(m.chargedUsd)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </TableCard>
         ) : null}
       </section>
     </>
