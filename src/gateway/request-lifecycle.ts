@@ -63,8 +63,9 @@ export interface TrackedRun {
   run: ChatRun;
   /** aborts the upstream call when the client leaves early */
   abort: UpstreamAbort;
-  /** the close handler itself (idempotent), for a route that finds the client already gone */
-  onClose: () => void;
+  /** the client left while the request was being admitted: the run is already released and
+   *  recorded (its `close` event had fired before the handler existed); send nothing */
+  gone: boolean;
 }
 
 /**
@@ -120,7 +121,9 @@ export function trackRun(
     });
   };
   res.once('close', onClose);
-  return { run, abort, onClose };
+  const gone = res.destroyed;
+  if (gone) onClose();
+  return { run, abort, gone };
 }
 
 /**

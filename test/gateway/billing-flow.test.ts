@@ -14,8 +14,11 @@ class RecordingBilling implements Billing {
   events: UsageEvent[] = [];
   released = 0;
   next: Admission | null = null;
+  /** when set, admit() waits for it (a slow balance or rate-limit check) */
+  gate: Promise<void> | null = null;
   async admit(key: BillableKey): Promise<Admission> {
     this.admits.push(key);
+    if (this.gate) await this.gate;
     const decision = this.next;
     this.next = null;
     if (decision) return decision;
@@ -151,4 +154,29 @@ describe('billing seam', () => {
     assert.equal(billing.events[0].status, 'client_aborted');
     assert.equal(billing.released, 1);
   });
+
+  for (const [route, body] of [
+    ['chat/completions', { model: 'm', messages: [{ role: 'user', content: 'x' }] }],
+    ['messages', { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }],
+  ] as const) {
+    test(`/v1/${route}: a client that leaves during admission is released and recorded once, nothing forwarded`, async () => {
+      billing.reset();
+      mock.reset();
+      let open!: () => void;
+      billing.gate = new Promise<void>((r) => (open = r));
+      const req = httpRequest(`${gw.baseUrl}/${route}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+      req.on('error', () => undefined);
+      req.end(JSON.stringify(body));
+      for (let i = 0; i < 200 && billing.admits.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(billing.admits.length, 1, 'admission started');
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 50));
+      billing.gate = null;
+      open();
+      await billing.waitForEvents(1);
+      assert.equal(billing.events[0].status, 'client_aborted');
+      assert.equal(billing.released, 1);
+      assert.equal(mock.requests.length, 0, 'nothing forwarded upstream');
+    });
+  }
 });

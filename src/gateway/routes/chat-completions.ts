@@ -59,12 +59,10 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
   const { target, control, streaming } = admitted;
   const oc = request.oc;
   const usageOf = target.provider.usageOf;
-  const { run, abort, onClose } = trackRun(ctx, request, reply, admitted, body.model, body.messages, (parsed) =>
+  const { run, abort, gone } = trackRun(ctx, request, reply, admitted, body.model, body.messages, (parsed) =>
     readUsage(usageOf ? usageOf(parsed) : parsed.usage),
   );
-  if (reply.raw.destroyed) {
-    // the client left while we were admitting: release and record now, send nothing
-    onClose();
+  if (gone) {
     reply.hijack();
     return;
   }

@@ -53,7 +53,11 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
   const { target, control, streaming } = admitted;
   const oc = request.oc;
   const engineInput = toEngineInput(body);
-  const { run, abort } = trackRun(ctx, request, reply, admitted, body.model, engineInput.messages, (parsed) => readAnthropicUsage(parsed.usage));
+  const { run, abort, gone } = trackRun(ctx, request, reply, admitted, body.model, engineInput.messages, (parsed) => readAnthropicUsage(parsed.usage));
+  if (gone) {
+    reply.hijack();
+    return;
+  }
   const res = reply.raw;
 
   // Compress: user text and tool_result text, written back into the same blocks.
