@@ -31,6 +31,9 @@ export interface Config {
   signup: 'open' | 'closed';
   /** public base URL printed for the dashboard and shown in snippets */
   publicUrl?: string;
+  /** MB of compressed messages kept per process so resent conversations are not recompressed
+   *  (COMPRESSION_CACHE_MB, default 32, 0 disables) */
+  compressionCacheMb?: number;
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     freeCreditUsd: num(env, 'FREE_CREDIT_USD', 1),
     signup,
     publicUrl: env.PUBLIC_URL || undefined,
+    compressionCacheMb: num(env, 'COMPRESSION_CACHE_MB', 32),
   };
 }
 
@@ -98,6 +102,7 @@ export const ENVIRONMENT_HELP: [string, string][] = [
   ['OPENROUTER_API_KEY', 'the operator key used for Router keys'],
   ['ROUTER_MODELS', 'comma-separated model ids listed by GET /v1/models for Router keys'],
   ['LOG_LEVEL', 'pino log level (default info)'],
+  ['COMPRESSION_CACHE_MB', 'MB of compressed messages kept per process so resent conversations are not recompressed (default 32, 0 disables)'],
   ['BODY_LIMIT_BYTES', 'maximum request body (default 10485760)'],
   ['UPSTREAM_CONNECT_TIMEOUT_MS', 'upstream connect timeout (default 10000)'],
   ['UPSTREAM_HEADERS_TIMEOUT_MS', 'time to first response byte from upstream (default 600000)'],

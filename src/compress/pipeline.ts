@@ -23,6 +23,7 @@ import { BlockHistory, dedupe } from './transforms/dedupe.js';
 import { JsonHistory } from './transforms/json-history.js';
 import { transformsFor } from './registry.js';
 import { resolveBudget, type Budget } from './budget.js';
+import { nextKey, rootKey, type CachedMessage, type CompressionCache } from './cache.js';
 
 const DEFAULT_ROLES = ['user', 'tool', 'function'];
 /** a user message this short is kept verbatim (it is all instruction) */
@@ -70,7 +71,7 @@ export function compressMessages(messages: ChatMessage[], options?: CompressOpti
   }
   if (!Array.isArray(messages)) return { messages, stats: emptyStats(r, t0) };
   try {
-    return run(messages, r, t0);
+    return run(messages, r, t0, cacheOf(options, r));
   } catch {
     // never throw: send everything as it came
     const stats = emptyStats(r, t0);
@@ -93,7 +94,30 @@ function roleOf(m: unknown): string {
   return m && typeof m === 'object' && typeof (m as ChatMessage).role === 'string' ? (m as ChatMessage).role : '';
 }
 
-function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
+/** The cache and the root of its key chain (the options that change output), when one is given. */
+function cacheOf(options: CompressOptions | undefined, r: Resolved): { cache: CompressionCache; root: string } | undefined {
+  const cache = options && typeof options === 'object' ? options.cache : undefined;
+  if (!cache || typeof cache.get !== 'function') return undefined;
+  const o = options as CompressOptions;
+  const num = (v: unknown): unknown => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  // the budget is decided by these raw values (see resolveBudget); roles and tokenizer as resolved
+  const root = rootKey([
+    r.budget.level,
+    r.budget.label,
+    r.budget.level === 'off' ? null : num(o.targetRatio),
+    r.budget.level === 'off' ? null : num(o.targetTokens),
+    r.tokenizer,
+    [...r.roles].sort(),
+  ]);
+  return { cache, root };
+}
+
+function run(
+  messages: ChatMessage[],
+  r: Resolved,
+  t0: number,
+  cached?: { cache: CompressionCache; root: string },
+): CompressResult {
   const out: ChatMessage[] = new Array(messages.length);
   const stats: MessageStats[] = new Array(messages.length);
   const history = new BlockHistory();
@@ -101,18 +125,34 @@ function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
   const memo: QuestionMemo = new Map();
   const counter = new TokenCounter(r.tokenizer);
   let cumulative = 0;
+  let key = cached?.root;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
     const role = roleOf(m);
     const compressible = r.budget.level !== 'off' && role !== '' && r.roles.has(role) && hasText(m);
+    if (key !== undefined) key = nextKey(key, m);
+    const hit = key !== undefined ? cached!.cache.get(key) : undefined;
+    if (hit !== undefined) {
+      // replay exactly the state updates the uncached path below makes for this message
+      out[i] = hit.content === undefined ? m : withContent(m, hit.content);
+      stats[i] = { ...hit.stats, transforms: hit.stats.transforms.slice() };
+      hit.remembered.forEach((text, k) => history.remember(text, i, k));
+      if (compressible) {
+        jsonHistory.rememberMessage(out[i], i);
+        cumulative += hit.stats.originalTokens;
+      } else if (r.budget.level !== 'off') jsonHistory.rememberMessage(m, i);
+      continue;
+    }
     if (!compressible) {
       const n = counter.count(messageText(m));
       out[i] = m;
       stats[i] = { index: i, role, originalTokens: n, compressedTokens: n, transforms: [], guard: 'skipped' };
+      let remembered: readonly string[] = [];
       if (r.budget.level !== 'off') {
-        rememberAll(history, m, i);
+        remembered = rememberAll(history, m, i);
         jsonHistory.rememberMessage(m, i);
       }
+      if (key !== undefined) cached!.cache.set(key, { stats: stats[i], remembered });
       continue;
     }
     const res = compressMessage(messages, i, r, history, cumulative, memo, counter, jsonHistory);
@@ -120,6 +160,7 @@ function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
     cumulative += res.stats.originalTokens;
     out[i] = res.message;
     stats[i] = res.stats;
+    if (key !== undefined) cached!.cache.set(key, toEntry(m, res));
   }
   let original = 0;
   let compressed = 0;
@@ -142,6 +183,24 @@ function run(messages: ChatMessage[], r: Resolved, t0: number): CompressResult {
   };
 }
 
+/** What the cache keeps of a compressed message: only strings (the message is rebuilt on a hit). */
+function toEntry(m: ChatMessage, res: { message: ChatMessage; stats: MessageStats; remembered: string[] }): CachedMessage {
+  const base = { stats: res.stats, remembered: res.remembered };
+  if (res.message === m) return base;
+  const c = res.message.content;
+  if (typeof c === 'string') return { ...base, content: c };
+  const parts = m.content as ContentPart[];
+  const sent = c as ContentPart[];
+  return { ...base, content: parts.map((p, k) => (isTextPart(p) && p.text.length > 0 ? (sent[k] as { text: string }).text : null)) };
+}
+
+/** The message as compressMessage builds it, from the cached content (fresh objects every time). */
+function withContent(m: ChatMessage, content: string | readonly (string | null)[]): ChatMessage {
+  if (typeof content === 'string') return { ...m, content };
+  const parts = m.content as ContentPart[];
+  return { ...m, content: parts.map((p, k) => (content[k] === null ? p : { ...p, text: content[k] as string })) };
+}
+
 function hasText(m: ChatMessage): boolean {
   const c = m.content;
   if (typeof c === 'string') return c.length > 0;
@@ -154,11 +213,12 @@ function isTextPart(p: unknown): p is { type: 'text'; text: string } {
 }
 
 /** Blocks of a message sent as is (system, assistant, …) can be referenced by later copies. */
-function rememberAll(history: BlockHistory, m: ChatMessage, index: number): void {
+function rememberAll(history: BlockHistory, m: ChatMessage, index: number): string[] {
   const text = messageText(m);
-  if (text.length < 400) return;
+  if (text.length < 400) return [];
   const { blocks } = segment(text);
   blocks.forEach((b, k) => history.remember(b.text, index, k));
+  return blocks.map((b) => b.text);
 }
 
 interface PartResult {
@@ -178,7 +238,7 @@ function compressMessage(
   memo: QuestionMemo,
   counter: TokenCounter,
   jsonHistory: JsonHistory,
-): { message: ChatMessage; stats: MessageStats } {
+): { message: ChatMessage; stats: MessageStats; remembered: string[] } {
   const m = messages[i];
   const role = m.role;
   const query = queryFor(messages, i, memo);
@@ -215,16 +275,17 @@ function compressMessage(
   const base = { index: i, role, originalTokens, transforms: [] as string[] };
   // later copies of this message's blocks may refer to them, whatever happens to this message
   seenBlocks.forEach((b, k) => history.remember(b.text, i, k));
+  const remembered = seenBlocks.map((b) => b.text);
   if (lost !== undefined) {
-    return { message: m, stats: { ...base, compressedTokens: originalTokens, guard: 'reverted', reason: `lost protected span: ${lost}` } };
+    return { message: m, remembered, stats: { ...base, compressedTokens: originalTokens, guard: 'reverted', reason: `lost protected span: ${lost}` } };
   }
   const next: ChatMessage = { ...m, content };
   const compressedTokens = counter.count(messageText(next));
   const saved = originalTokens - compressedTokens;
   if (saved < MIN_SAVED_TOKENS || saved < originalTokens * MIN_SAVED_SHARE) {
-    return { message: m, stats: { ...base, compressedTokens: originalTokens, guard: 'unchanged' } };
+    return { message: m, remembered, stats: { ...base, compressedTokens: originalTokens, guard: 'unchanged' } };
   }
-  return { message: next, stats: { ...base, compressedTokens, transforms: applied, guard: 'kept' } };
+  return { message: next, remembered, stats: { ...base, compressedTokens, transforms: applied, guard: 'kept' } };
 }
 
 /** A user message that is one JSON value is compressed as JSON (no verbatim tail to split off). */

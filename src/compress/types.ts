@@ -33,6 +33,9 @@ export interface CompressOptions {
   model?: string;
   /** roles whose text may be compressed (default ['user', 'tool', 'function']) */
   roles?: string[];
+  /** Optional: a cache of compressed messages keyed by their causal prefix (createCompressionCache);
+   *  output is byte-identical with or without it, a resent conversation is just not recompressed */
+  cache?: import('./cache.js').CompressionCache;
 }
 
 export type GuardDecision = 'kept' | 'reverted' | 'unchanged' | 'skipped';

@@ -10,7 +10,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Billing } from '../billing/types.js';
-import { compressMessages, countTokens } from '../compress/index.js';
+import { compressMessages, countTokens, createCompressionCache } from '../compress/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { createSecrets, type Secrets } from '../secrets/index.js';
 import { createKeyService, type KeyService } from '../accounts/keys.js';
@@ -67,6 +67,13 @@ declare module 'fastify' {
   }
 }
 
+/** The engine with one cache of compressed messages for this app (0 MB: no cache); output is identical. */
+function cachedCompress(mb: number): CompressFn {
+  if (!(mb > 0)) return compressMessages;
+  const cache = createCompressionCache({ maxBytes: mb * 1024 * 1024 });
+  return (messages, options) => compressMessages(messages, { ...options, cache });
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
@@ -102,7 +109,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       keys,
       secrets,
       upstream,
-      compress: overrides.compress ?? compressMessages,
+      compress: overrides.compress ?? cachedCompress(config.compressionCacheMb ?? 32),
       countTokens,
       metrics: new GatewayMetrics(),
       draining: () => draining,
