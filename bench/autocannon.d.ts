@@ -9,6 +9,8 @@ declare module 'autocannon' {
     body?: string;
     pipelining?: number;
     timeout?: number;
+    /** per-request overrides; setupRequest may return a request with a different body */
+    requests?: { setupRequest?: (req: any) => any }[];
   }
   interface Stats {
     average: number;

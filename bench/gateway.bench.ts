@@ -2,7 +2,10 @@
 //   * median added latency at 1 connection with compression off (sequential requests over one
 //     keep-alive connection, timed with hrtime — autocannon's histogram has 1 ms resolution);
 //   * throughput at 1 and 50 connections (autocannon), direct-to-mock vs via the gateway, off;
-//   * throughput at 50 connections with `balanced` on a ~1,000-token prompt vs the same body direct;
+//   * throughput at 50 connections with `balanced` on a ~1,000-token prompt vs the same body direct:
+//     once with the same prompt every time (after the first request the gateway's prefix cache of
+//     compressed messages answers), once with a different prompt on every request (a request
+//     counter inside the compressible user text, so every request is a cache miss);
 //   * memory of the gateway process (RSS and heap after GC) at the start and end of a sustained
 //     run (2 minutes; `--quick` shortens everything for development).
 // The mock and the gateway run as separate child processes; autocannon runs here. All three share
@@ -69,6 +72,8 @@ interface Target {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** when set, each request sends vary(n) with a new n (never reused in this process) instead of body */
+  vary?: (n: number) => string;
 }
 
 async function sequentialLatency(t: Target, n: number): Promise<number> {
@@ -90,12 +95,20 @@ async function sequentialLatency(t: Target, n: number): Promise<number> {
   return samples[Math.floor(samples.length / 2)];
 }
 
+/** Numbers varied bodies across all runs, so a warm-up never pre-fills the cache for a later run. */
+let requestSerial = 0;
+
 async function load(t: Target, connections: number, duration: number): Promise<{ rps: number; p50: number; bad: number }> {
-  const r = await autocannon({ url: t.url, method: 'POST', headers: t.headers, body: t.body, connections, duration, pipelining: 1, timeout: 30 });
+  const vary = t.vary;
+  const requests = vary
+    ? [{ setupRequest: (req: { body?: string }) => ({ ...req, body: vary(requestSerial++) }) }]
+    : undefined;
+  const r = await autocannon({ url: t.url, method: 'POST', headers: t.headers, body: t.body, connections, duration, pipelining: 1, timeout: 30, requests });
   return { rps: r.requests.average, p50: r.latency.p50, bad: r.non2xx + r.errors + r.timeouts };
 }
 
-function prompt1k(): { messages: { role: string; content: string }[] } {
+/** The ~900-token prompt; `incident` (when given) opens the user's prose, inside the compressed text. */
+function prompt1k(incident?: string): { messages: { role: string; content: string }[] } {
   const rows = Array.from({ length: 12 }, (_, i) => ({
     id: 1000 + i,
     service: ['billing', 'search', 'auth', 'email'][i % 4],
@@ -109,6 +122,7 @@ function prompt1k(): { messages: { role: string; content: string }[] } {
       : `2025-03-0${1 + (i % 9)}T10:0${i % 10}:00Z INFO  search: request served in ${40 + i} ms`,
   );
   const prose =
+    (incident === undefined ? '' : `Incident ${incident}: `) +
     'We migrated the search cluster last week. Honestly, the migration was basically fine for the most part, although, as you may know, ' +
     'there were a few small hiccups that we really should probably look into at some point. The on-call engineer noted that the ' +
     'degraded services seem to correlate with the eu-west-1 region, but it is not entirely clear whether that is actually the case. ';
@@ -147,7 +161,13 @@ async function main(): Promise<void> {
     const small = JSON.stringify({ model: 'mock-model', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'What is the capital of France? Answer in one word.' }] });
     const big = prompt1k();
     const bigBody = JSON.stringify({ model: 'gpt-4o-mini', ...big });
+    // Unique prompts: the same body with a per-request number in the user's prose.
+    const MARK = 'INCIDENTNUMBERMARK';
+    const [uniqueHead, uniqueTail] = JSON.stringify({ model: 'gpt-4o-mini', ...prompt1k(MARK) }).split(MARK);
+    const uniqueBody = (n: number): string => `${uniqueHead}${1_000_000 + n}${uniqueTail}`;
+    const unique = <T extends Target>(t: T): T => ({ ...t, body: uniqueBody(0), vary: uniqueBody });
     const tokens = countTokens(big.messages.map((m) => m.content).join('\n'), 'gpt-4o-mini');
+    const uniqueTokens = countTokens(prompt1k('1000000').messages.map((m) => m.content).join('\n'), 'gpt-4o-mini');
     for (let i = 0; i < 20; i++) compressMessages(big.messages, { level: 'balanced', model: 'gpt-4o-mini' });
     const t0 = performance.now();
     for (let i = 0; i < 50; i++) compressMessages(big.messages, { level: 'balanced', model: 'gpt-4o-mini' });
@@ -186,6 +206,7 @@ async function main(): Promise<void> {
     await load(passthrough(small), 10, WARMUP);
     await load(via(small, 'off'), 10, WARMUP);
     await load(via(bigBody, 'balanced'), 10, WARMUP);
+    await load(unique(via(bigBody, 'balanced')), 10, WARMUP);
 
     const latDirect = await sequentialLatency(direct(small), LATENCY_N);
     const latBare = await sequentialLatency(passthrough(small), LATENCY_N);
@@ -199,6 +220,9 @@ async function main(): Promise<void> {
     const bigDirect = await load(direct(bigBody), 50, DURATION);
     const bigBare = await load(passthrough(bigBody), 50, DURATION);
     const bigVia = await measured(via(bigBody, 'balanced'), 50, DURATION);
+    const uniqDirect = await load(unique(direct(bigBody)), 50, DURATION);
+    const uniqBare = await load(unique(passthrough(bigBody)), 50, DURATION);
+    const uniqVia = await measured(unique(via(bigBody, 'balanced')), 50, DURATION);
 
     const memStart = await gateway.ask('memory');
     const memRun = await load(via(bigBody, 'balanced'), 50, MEMORY_SECONDS);
@@ -226,12 +250,21 @@ async function main(): Promise<void> {
         target: '≥ 25 % of direct',
       },
       {
-        scenario: `balanced, ${tokens}-token prompt, 50 conns, req/s (CPU ${fmt(bigVia.cpuPerReq)} µs/req)`,
+        scenario: `balanced, ${tokens}-token repeated prompt (prefix-cache hits), 50 conns, req/s (CPU ${fmt(bigVia.cpuPerReq)} µs/req)`,
         direct: fmt(bigDirect.rps),
         bare: fmt(bigBare.rps),
         gateway: fmt(bigVia.rps),
         vsDirect: pct(bigVia.rps, bigDirect.rps),
         vsBare: pct(bigVia.rps, bigBare.rps),
+        target: '≥ 15 % of direct',
+      },
+      {
+        scenario: `balanced, ${uniqueTokens}-token unique prompts (cache misses), 50 conns, req/s (CPU ${fmt(uniqVia.cpuPerReq)} µs/req)`,
+        direct: fmt(uniqDirect.rps),
+        bare: fmt(uniqBare.rps),
+        gateway: fmt(uniqVia.rps),
+        vsDirect: pct(uniqVia.rps, uniqDirect.rps),
+        vsBare: pct(uniqVia.rps, uniqBare.rps),
         target: '≥ 15 % of direct',
       },
       {
@@ -259,7 +292,7 @@ async function main(): Promise<void> {
       console.log('| ' + cols.map((c, j) => r[c].padEnd(widths[j])).join(' | ') + ' |');
       if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
     }
-    const bad = [c1Direct, c1Bare, c1Via, c50Direct, c50Bare, c50Via, bigDirect, bigBare, bigVia, memRun].reduce((sum, r) => sum + r.bad, 0);
+    const bad = [c1Direct, c1Bare, c1Via, c50Direct, c50Bare, c50Via, bigDirect, bigBare, bigVia, uniqDirect, uniqBare, uniqVia, memRun].reduce((sum, r) => sum + r.bad, 0);
     console.log(`\nbalanced prompt: ${stats.originalTokens} → ${stats.compressedTokens} tokens (${fmt(100 * (1 - stats.ratio), 1)} % saved); engine alone ${fmt(engineMs, 2)} ms per request (this process, warm)`);
     console.log(`non-2xx / errors / timeouts across runs: ${bad}`);
     const [load1] = (await import('node:os')).loadavg();
