@@ -38,7 +38,9 @@ const SPAN_PATTERNS: SpanPattern[] = [
   { re: /\b[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*\b/g, gate: /[a-z0-9][A-Z]/ }, // PascalCase with an inner capital
   { re: /\b[A-Za-z0-9]{1,64}(?:_[A-Za-z0-9]{1,64}){1,16}\b/g, needs: ['_'], find: findSnake }, // snake_case
   { re: /\b[A-Za-z_$][\w$]{0,64}(?:\.[A-Za-z_$][\w$]{0,64}){1,16}(?:\(\))?/g, needs: ['.'], find: findDotted }, // Foo.bar
-  { re: /\b[A-Z]{2,}[-_]?\d+\b|\b(?=[a-f]*\d)[0-9a-f]{7,40}\b/g, digits: true }, // error codes, hashes (both need a digit)
+  // error codes, hashes (both need a digit); the gate is a substring every match holds (the last
+  // capital, [-_]?, a digit / seven hex characters), far cheaper than the lookahead at every word
+  { re: /\b[A-Z]{2,}[-_]?\d+\b|\b(?=[a-f]*\d)[0-9a-f]{7,40}\b/g, digits: true, gate: /[A-Z][-_]?\d|[0-9a-f]{7}/ },
   { re: /"[^"\n]{1,200}"|“[^”\n]{1,200}”/g, needs: ['"', '“'] }, // double-quoted strings
   { re: /(?<![\w'])'[^'\n]{1,120}'(?![\w'])/g, needs: ["'"] }, // single-quoted strings
   { re: /\b(?:not|no|never|without|none|nor|cannot|neither)\b/gi, lower: true }, // negations
