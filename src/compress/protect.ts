@@ -97,25 +97,46 @@ const QUOTED = new Set(
 );
 const BARE_NUMBER = /[-+]?\d+(?:[.,/]\d+)*/g;
 
+/** The matches of every span pattern in `text` (null: the pattern does not apply or has none),
+ *  for the last text asked about: prose selection asks for its block's, and the guard then counts
+ *  the spans of the same text (its reference) without scanning it again. */
+let lastText: string | undefined;
+let lastFound: Array<string[] | null> = [];
+
+function spanMatches(text: string): Array<string[] | null> {
+  if (text === lastText) return lastFound;
+  const hasDigit = HAS_DIGIT.test(text);
+  const all: Array<string[] | null> = new Array(PATTERNS.length);
+  for (let p = 0; p < PATTERNS.length; p++) all[p] = applies(SPAN_PATTERNS[p], text, hasDigit) ? find(p, text, PATTERNS[p]) : null;
+  lastText = text;
+  lastFound = all;
+  return all;
+}
+
+function find(p: number, text: string, re: RegExp): string[] | null {
+  const finder = SPAN_PATTERNS[p].find;
+  if (finder) return finder(text);
+  re.lastIndex = 0;
+  return text.match(re);
+}
+
 /** Multiset of protected spans in `text` (span → occurrences). `structured` (JSON, logs): numbers
  *  without the word after them (re-encodings move values away from their neighbours), and no
  *  quoted strings. */
 export function countSpans(text: string, entities: readonly string[] = [], structured = false): Map<string, number> {
   const counts = new Map<string, number>();
   if (!text) return counts;
-  const hasDigit = HAS_DIGIT.test(text);
+  const hasDigit = structured ? HAS_DIGIT.test(text) : false;
+  const memo = structured ? undefined : spanMatches(text);
   for (let p = 0; p < PATTERNS.length; p++) {
-    if (!applies(SPAN_PATTERNS[p], text, hasDigit)) continue;
-    // in JSON every string is quoted and escapes (\") defeat a quote-pairing regex: the JSON
-    // transform keeps values by construction, so only the other kinds of span are checked there
-    if (structured && QUOTED.has(p)) continue;
-    const find = SPAN_PATTERNS[p].find;
     let found: string[] | null;
-    if (find) found = find(text);
+    if (memo) found = memo[p];
     else {
-      const re = structured && p === NUMBER_WITH_UNIT ? BARE_NUMBER : PATTERNS[p];
-      re.lastIndex = 0;
-      found = text.match(re);
+      if (!applies(SPAN_PATTERNS[p], text, hasDigit)) continue;
+      // in JSON every string is quoted and escapes (\") defeat a quote-pairing regex: the JSON
+      // transform keeps values by construction, so only the other kinds of span are checked there
+      if (QUOTED.has(p)) continue;
+      found = find(p, text, p === NUMBER_WITH_UNIT ? BARE_NUMBER : PATTERNS[p]);
     }
     if (!found) continue;
     for (const s of found) {
@@ -131,20 +152,26 @@ export function countSpans(text: string, entities: readonly string[] = [], struc
   return counts;
 }
 
-/** Number of protected spans in `text` (selection scoring; negations are not counted). */
-export function protectedSpanCount(text: string): number {
+/** Which span patterns can match inside `block` (selection scoring counts a sentence's spans with
+ *  only these). Exact: a unit is a substring of its block that starts after white space, '>' or
+ *  the block's start and ends before white space or its end, and the patterns look at most one
+ *  character behind a position and test only \b or a non-word class at a match's end, so a match
+ *  in the unit alone is also a match at the same place in the block; a pattern with no match
+ *  anywhere in the block (every position tried) has none in any of its units. */
+export function liveSpanPatterns(block: string): boolean[] {
+  const found = spanMatches(block);
+  return found.map((f) => f !== null);
+}
+
+/** Number of protected spans in `text` (selection scoring; negations are not counted). `live`:
+ *  the patterns that can match at all (liveSpanPatterns of the enclosing block). */
+export function protectedSpanCount(text: string, live?: readonly boolean[]): number {
   let n = 0;
   const hasDigit = HAS_DIGIT.test(text);
   for (let i = 0; i < PATTERNS.length; i++) {
+    if (live && !live[i]) continue;
     if (SPAN_PATTERNS[i].lower || !applies(SPAN_PATTERNS[i], text, hasDigit)) continue;
-    const find = SPAN_PATTERNS[i].find;
-    let found: string[] | null;
-    if (find) found = find(text);
-    else {
-      const re = PATTERNS[i];
-      re.lastIndex = 0;
-      found = text.match(re);
-    }
+    const found = find(i, text, PATTERNS[i]);
     if (found) n += found.length;
   }
   return n;

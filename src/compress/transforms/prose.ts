@@ -11,7 +11,7 @@
 import type { Block, Transform, TransformContext } from '../types.js';
 import { splitUnits, renderUnits, type Unit } from '../units.js';
 import { rarity, UNKNOWN_RARITY } from '../rarity.js';
-import { protectedSpanCount } from '../protect.js';
+import { liveSpanPatterns, protectedSpanCount } from '../protect.js';
 import { removeLowValueWords } from '../word-removal.js';
 import { stem } from '../stem.js';
 
@@ -81,7 +81,7 @@ export const prose: Transform = (block: Block, ctx: TransformContext): Block => 
       const p = lines.prefix[u.line];
       return p > 0 ? block.text.slice(lines.starts[u.line], lines.starts[u.line] + p) : '';
     };
-    select(units, ctx, total, keep, labelOf);
+    select(units, ctx, total, keep, labelOf, liveSpanPatterns(block.text));
     const lineKept = new Set<number>();
     for (let i = 0; i < units.length; i++) if (keep[i]) lineKept.add(units[i].line);
     for (let i = 0; i < units.length; i++) {
@@ -97,7 +97,7 @@ export const prose: Transform = (block: Block, ctx: TransformContext): Block => 
   return omitted.length > 0 ? { ...block, text, omitted } : { ...block, text };
 };
 
-function select(units: Unit[], ctx: TransformContext, total: number, keep: boolean[], labelOf: (u: Unit) => string): void {
+function select(units: Unit[], ctx: TransformContext, total: number, keep: boolean[], labelOf: (u: Unit) => string, live: readonly boolean[]): void {
   const n = units.length;
   const scored: Scored[] = new Array(n);
   const df = new Map<string, number>();
@@ -166,7 +166,7 @@ function select(units: Unit[], ctx: TransformContext, total: number, keep: boole
     s.relevance = bm25;
     const content = s.content;
     const density = s.words.length > 0 ? s.rarity / s.words.length : 0;
-    s.protectedSpans = protectedSpanCount(s.unit.text);
+    s.protectedSpans = protectedSpanCount(s.unit.text, live);
     const position = (i === 0 ? 1 : 0) + (s.unit.order === 0 ? 0.3 : 0) + (i === n - 1 ? 0.3 : 0);
     const tiny = s.words.length <= 3 && content === 0 ? -1.5 : 0;
     s.score = 2.2 * bm25 + 0.5 * density + 0.15 * Math.min(content, 8) + 0.6 * Math.min(s.protectedSpans, 4) + position + tiny;
