@@ -188,17 +188,22 @@ async function main(): Promise<void> {
       return { ...r, cpuPerReq: (after - before) / Math.max(1, r.rps * duration) };
     };
 
-    if (process.env.BENCH_ONLY === 'off') {
-      await load(via(small, 'off'), 10, WARMUP);
-      await load(passthrough(small), 10, WARMUP);
-      const d = await load(direct(small), 50, DURATION);
+    // BENCH_ONLY=off|unique: one 50-connection comparison (bare vs gateway), profiled with BENCH_PROFILE.
+    const only = process.env.BENCH_ONLY;
+    if (only === 'off' || only === 'unique') {
+      const [bareT, viaT, directT] = only === 'off'
+        ? [passthrough(small), via(small, 'off'), direct(small)]
+        : [unique(passthrough(bigBody)), unique(via(bigBody, 'balanced')), unique(direct(bigBody))];
+      await load(viaT, 10, WARMUP);
+      await load(bareT, 10, WARMUP);
+      const d = await load(directT, 50, DURATION);
       await bare.ask('profile-start');
-      const b = await measured(passthrough(small), 50, DURATION, bare);
+      const b = await measured(bareT, 50, DURATION, bare);
       await bare.ask('profile-stop');
       await gateway.ask('profile-start');
-      const v = await measured(via(small, 'off'), 50, DURATION);
+      const v = await measured(viaT, 50, DURATION);
       await gateway.ask('profile-stop');
-      console.log(`off @50: direct ${fmt(d.rps)} req/s; bare ${fmt(b.rps)} req/s, ${fmt(b.cpuPerReq)} µs CPU/req; gateway ${fmt(v.rps)} req/s, ${fmt(v.cpuPerReq)} µs CPU/req`);
+      console.log(`${only} @50: direct ${fmt(d.rps)} req/s; bare ${fmt(b.rps)} req/s, ${fmt(b.cpuPerReq)} µs CPU/req; gateway ${fmt(v.rps)} req/s, ${fmt(v.cpuPerReq)} µs CPU/req`);
       return;
     }
     // Warm up JIT and pools on every path.
