@@ -63,6 +63,9 @@ export interface ValidUpstream {
   provider: string | null;
 }
 
+/** A host that still holds a preset's placeholder (dashboard-presets.ts), in any case. */
+const PLACEHOLDER_HOST = /your-resource/i;
+
 /** Normalised base URL: validated shape, no trailing slash, no fragment. */
 export function normalizeUpstreamBaseUrl(raw: unknown, allowPrivate: boolean): string {
   if (typeof raw !== 'string' || raw.trim() === '') throw invalidInput('upstream base URL is required for BYOK keys');
@@ -72,6 +75,11 @@ export function normalizeUpstreamBaseUrl(raw: unknown, allowPrivate: boolean): s
     url = assertSafeUpstreamUrl(raw.trim(), allowPrivate);
   } catch (err) {
     throw invalidInput((err as Error).message);
+  }
+  // The Azure preset's template (https://YOUR-RESOURCE.openai.azure.com/…) copied unchanged: it
+  // would only fail later, on the first request, with a DNS error.
+  if (PLACEHOLDER_HOST.test(url.hostname)) {
+    throw invalidInput('the upstream base URL still contains the placeholder YOUR-RESOURCE: replace it with your resource name (e.g. https://my-company.openai.azure.com/openai/v1)');
   }
   url.hash = '';
   url.pathname = url.pathname.replace(/\/+$/, '');

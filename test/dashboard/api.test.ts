@@ -113,6 +113,20 @@ describe('dashboard API', () => {
     assert.equal(bad.body.error.type, 'invalid_request_error');
   });
 
+  test("a base URL that still holds the Azure preset's YOUR-RESOURCE placeholder is refused", async () => {
+    const meta = await alice.call('GET', '/api/meta');
+    const azure = meta.body.presets.find((p: { id: string }) => p.id === 'azure');
+    assert.match(azure.baseUrl, /YOUR-RESOURCE/, 'the preset is a template');
+    for (const url of [azure.baseUrl, 'https://your-resource.openai.azure.com?api-version=2024-10-21', 'https://YOUR-RESOURCE.openai.azure.com/openai/v1/']) {
+      const r = await alice.call('POST', '/api/keys', { name: 'Azure', mode: 'byok', upstreamPreset: 'azure', upstreamBaseUrl: url, upstreamKey: UPSTREAM_KEY });
+      assert.equal(r.status, 400, url);
+      assert.equal(r.body.error.code, 'invalid_input');
+      assert.match(r.body.error.message, /still contains the placeholder YOUR-RESOURCE: replace it/);
+      assert.ok(!r.text.includes(UPSTREAM_KEY));
+    }
+    assert.equal((await alice.call('GET', '/api/keys')).body.data.length, 1, 'no key was created');
+  });
+
   test('another account cannot see, revoke or change the key', async () => {
     const list = await bob.call('GET', '/api/keys');
     assert.equal(list.status, 200);

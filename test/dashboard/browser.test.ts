@@ -107,6 +107,11 @@ if (!haveChromium && process.env.CI === 'true') {
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('Name').fill('Production backend');
       await dialog.getByText('Bring your own key').click();
+      // Azure's base URL is a template: placeholder text to replace, and refused unchanged
+      await dialog.locator('select[name=preset]').selectOption('azure');
+      const baseUrlInput = dialog.getByLabel('Upstream base URL');
+      assert.equal(await baseUrlInput.inputValue(), '');
+      assert.match((await baseUrlInput.getAttribute('placeholder')) ?? '', /YOUR-RESOURCE/);
       await dialog.locator('select[name=preset]').selectOption('custom');
       await dialog.getByLabel('Upstream base URL').fill(mock.baseUrl);
       await dialog.getByLabel('Upstream API key').fill(UPSTREAM_KEY);

@@ -15,7 +15,8 @@ export const UPSTREAM_PRESETS: UpstreamPreset[] = [
     id: 'azure',
     label: 'Azure OpenAI',
     baseUrl: 'https://YOUR-RESOURCE.openai.azure.com/openai/v1',
-    hint: 'Replace YOUR-RESOURCE. For classic deployments use https://YOUR-RESOURCE.openai.azure.com?api-version=2024-10-21 — the model name then selects the deployment.',
+    // a template: the form shows it as placeholder text and the server refuses it unchanged
+    hint: 'Your resource\'s endpoint with YOUR-RESOURCE replaced by its name. For classic deployments use https://YOUR-RESOURCE.openai.azure.com?api-version=2024-10-21 — the model name then selects the deployment.',
   },
   { id: 'together', label: 'Together AI', baseUrl: 'https://api.together.xyz/v1', hint: 'Your Together API key.' },
   { id: 'groq', label: 'Groq', baseUrl: 'https://api.groq.com/openai/v1', hint: 'Your Groq API key (gsk_…).' },

@@ -14,6 +14,14 @@ export const LEVEL_OPTIONS = [
   { id: 'off', label: 'Off — forward unchanged' },
 ];
 
+/** A preset base URL such as Azure's https://YOUR-RESOURCE.openai.azure.com/… is a template: it is
+ *  shown as placeholder text, never filled in, and the form (and the server) refuse it unchanged. */
+const TEMPLATE = /YOUR-RESOURCE/i;
+
+function presetValue(p: { baseUrl: string } | undefined): string {
+  return p && !TEMPLATE.test(p.baseUrl) ? p.baseUrl : '';
+}
+
 function errText(e: unknown): string {
   return e instanceof ApiError ? e.message : 'Something went wrong. Please try again.';
 }
@@ -22,7 +30,7 @@ export function CreateKeyDialog({ meta, activeCount, onClose, onCreated }: { met
   const [name, setName] = useState('');
   const [mode, setMode] = useState<KeyMode>(meta.routerAvailable ? 'router' : 'byok');
   const [preset, setPreset] = useState(meta.presets[0]?.id ?? 'custom');
-  const [baseUrl, setBaseUrl] = useState(meta.presets[0]?.baseUrl ?? '');
+  const [baseUrl, setBaseUrl] = useState(presetValue(meta.presets[0]));
   const [upstreamKey, setUpstreamKey] = useState('');
   const [level, setLevel] = useState('balanced');
   const [busy, setBusy] = useState(false);
@@ -33,14 +41,15 @@ export function CreateKeyDialog({ meta, activeCount, onClose, onCreated }: { met
   function choosePreset(id: string) {
     setPreset(id);
     const p = meta.presets.find((x) => x.id === id);
-    setBaseUrl(p ? p.baseUrl : '');
+    setBaseUrl(presetValue(p));
   }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(undefined);
     if (!name.trim()) return setError('Give the key a name so you can recognise it later.');
-    if (mode === 'byok' && !baseUrl.trim()) return setError('Enter the upstream base URL.');
+    if (mode === 'byok' && !baseUrl.trim()) return setError(current && TEMPLATE.test(current.baseUrl) ? `Enter your upstream base URL, e.g. ${current.baseUrl} with YOUR-RESOURCE replaced by your resource name.` : 'Enter the upstream base URL.');
+    if (mode === 'byok' && TEMPLATE.test(baseUrl)) return setError('Replace YOUR-RESOURCE in the base URL with your resource name.');
     if (mode === 'byok' && !upstreamKey.trim()) return setError('Enter your upstream provider key.');
     setBusy(true);
     try {
@@ -123,7 +132,14 @@ export function CreateKeyDialog({ meta, activeCount, onClose, onCreated }: { met
             </label>
             <label className="field">
               <span>Upstream base URL</span>
-              <input name="upstreamBaseUrl" inputMode="url" placeholder="https://…/v1" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} />
+              <input
+                name="upstreamBaseUrl"
+                inputMode="url"
+                placeholder={current?.baseUrl || 'https://…/v1'}
+                aria-invalid={TEMPLATE.test(baseUrl) || undefined}
+                value={baseUrl}
+                onChange={(e) => setBaseUrl(e.target.value)}
+              />
               {current?.hint && <small className="hint">{current.hint}</small>}
             </label>
             <label className="field">
