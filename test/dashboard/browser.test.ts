@@ -112,6 +112,10 @@ if (!haveChromium && process.env.CI === 'true') {
       const baseUrlInput = dialog.getByLabel('Upstream base URL');
       assert.equal(await baseUrlInput.inputValue(), '');
       assert.match((await baseUrlInput.getAttribute('placeholder')) ?? '', /YOUR-RESOURCE/);
+      await baseUrlInput.fill('https://YOUR-RESOURCE.openai.azure.com/openai/v1');
+      await dialog.getByLabel('Upstream API key').fill(UPSTREAM_KEY);
+      await dialog.getByRole('button', { name: 'Create key' }).click();
+      await dialog.getByText('Replace YOUR-RESOURCE in the base URL').waitFor();
       await dialog.locator('select[name=preset]').selectOption('custom');
       await dialog.getByLabel('Upstream base URL').fill(mock.baseUrl);
       await dialog.getByLabel('Upstream API key').fill(UPSTREAM_KEY);

@@ -42,6 +42,7 @@ export function CreateKeyDialog({ meta, activeCount, onClose, onCreated }: { met
     setPreset(id);
     const p = meta.presets.find((x) => x.id === id);
     setBaseUrl(presetValue(p));
+    setError(undefined);
   }
 
   async function submit(e: FormEvent) {
