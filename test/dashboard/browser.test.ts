@@ -130,6 +130,16 @@ if (!haveChromium && process.env.CI === 'true') {
       await row.getByText('Production backend').waitFor();
       keyId = (await row.getAttribute('data-key-id')) ?? '';
       assert.ok(keyId);
+      // a preset key shows the provider's name, not its id ("Azure OpenAI", not "azure")
+      const azureStatus = await page.evaluate(async () => {
+        const me = (await (await fetch('/api/me')).json()) as { csrfToken: string };
+        const body = { name: 'Azure staging', mode: 'byok', upstreamPreset: 'azure', upstreamBaseUrl: 'https://my-company.openai.azure.com/openai/v1', upstreamKey: 'azure-upstream-key-0123456789wxyz' };
+        const r = await fetch('/api/keys', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify(body) });
+        return r.status;
+      });
+      assert.equal(azureStatus, 201);
+      await page.reload();
+      await page.locator('[data-testid=keys-table]').getByText('Azure OpenAI · key …wxyz').waitFor();
       const html = await page.content();
       assert.ok(!html.includes(secret), 'the key is shown once only');
       assert.ok(!html.includes(UPSTREAM_KEY), 'the upstream key never reaches the page');

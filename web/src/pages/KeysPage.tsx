@@ -13,6 +13,16 @@ function limitText(n: number, unit: string): string {
   return n === 0 ? `unlimited ${unit.replace('/min', 'rpm')}` : `${n}${unit.startsWith('/') ? '' : ' '}${unit}`;
 }
 
+/** The preset's human label ("Azure OpenAI") for the provider id stored on the key ("azure"). */
+function providerLabel(meta: Meta, id: string | null): string {
+  if (!id) return 'Custom';
+  const label = meta.presets.find((p) => p.id === id)?.label;
+  return label ? label.replace(/ \(.*\)$/, '') : (OTHER_PROVIDERS[id] ?? id.charAt(0).toUpperCase() + id.slice(1));
+}
+
+/** Providers the CLI accepts (accounts/key-input.ts) that have no dashboard preset. */
+const OTHER_PROVIDERS: Record<string, string> = { openrouter: 'OpenRouter', mistral: 'Mistral', deepseek: 'DeepSeek', vllm: 'vLLM', ollama: 'Ollama' };
+
 export function KeysPage({ meta }: { meta: Meta }) {
   const { data, error, loading, reload } = useAsync(() => api.keys(), []);
   const [creating, setCreating] = useState(false);
@@ -71,7 +81,7 @@ export function KeysPage({ meta }: { meta: Meta }) {
                   <div className="cell-strong">{k.name}</div>
                   {k.mode === 'byok' && (
                     <div className="cell-sub" title={k.upstreamBaseUrl ?? undefined}>
-                      {k.upstreamProvider ?? 'Custom'}
+                      {providerLabel(meta, k.upstreamProvider)}
                       {k.upstreamKeyLast4 ? ` · key …${k.upstreamKeyLast4}` : ''}
                     </div>
                   )}
