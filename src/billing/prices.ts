@@ -61,8 +61,14 @@ function canonical(name: string): string {
   return name.trim().toLowerCase().replace(/(?<=^|-)(\d)-(\d)(?=-|$)/g, '$1.$2');
 }
 
-/** Dated snapshot suffixes: -2024-08-06, -20250929, -0613 / -2411, @20241022 (Vertex). */
-const DATED_SUFFIX = /(?:-\d{4}-\d{2}-\d{2}|-\d{8}|-\d{4}|@\d{8}|@\d{3})$/;
+/**
+ * Dated snapshot suffixes that fall back to the undated entry: full dates only — -2024-08-06,
+ * -20250929, @20241022 (Vertex) — and Vertex's @001 versions. Four-digit suffixes (-0613, -2411,
+ * -2512: MMDD or YYMM) are not stripped: providers reuse a name for a new model priced differently
+ * (mistral-large-2512 is Mistral Large 3, not mistral-large-2411), so a 4-digit snapshot is priced
+ * only when the table lists it (as its own entry or an alias); otherwise it is an unknown model.
+ */
+const DATED_SUFFIX = /(?:-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8}|@\d{3})$/;
 
 function candidates(model: string): string[] {
   let n = model.trim().toLowerCase();

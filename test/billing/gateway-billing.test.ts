@@ -282,6 +282,21 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.match(metrics, /opencompress_billing_unknown_model_total \d+/);
       assert.ok(Number(/opencompress_billing_unknown_model_total (\d+)/.exec(metrics)![1]) >= 2);
       assert.equal(gw.logs.filter((l) => l.includes(model) && l.includes('price table')).length, 1);
+
+      // An unlisted 4-digit snapshot of a known model is an unknown model too (it used to fall back
+      // to gpt-4o-mini and pay a fee): served, no fee, warned once.
+      const snapshot = `gpt-4o-mini-26${dialect === 'sqlite' ? '07' : '08'}`;
+      for (let i = 0; i < 2; i++) assert.ok((await client.chat.completions.create({ model: snapshot, messages: MESSAGES })).choices.length > 0);
+      await flush();
+      const snapRows = await db().selectFrom('usage').selectAll().where('account_id', '=', accountId).where('model', '=', snapshot).execute();
+      assert.equal(snapRows.length, 2);
+      for (const r of snapRows) {
+        assert.equal(r.status, 'ok');
+        assert.equal(Number(r.price_known), 0);
+        assert.equal(Number(r.fee_micros), 0);
+        assert.equal(Number(r.charged_micros), 0);
+      }
+      assert.equal(gw.logs.filter((l) => l.includes(snapshot) && l.includes('price table')).length, 1);
     });
 
     test('overdraw race: 50 concurrent Router requests against a nearly empty balance never overdraw', async () => {

@@ -63,6 +63,45 @@ describe('lookup normalisation', () => {
     assert.equal(table.lookup('gpt-4o-2024-08-06')?.inputUsdPerMTok, 2.5);
   });
 
+  test('a 4-digit (YYMM / MMDD) suffix is not stripped: only snapshots the table lists are priced', () => {
+    // mistral-large-2512 is Mistral Large 3, priced differently from mistral-large ($2 / $6): it
+    // must never fall back to it, and a future 4-digit snapshot is an unknown model (no fee).
+    assert.notEqual(table.lookup('mistral-large-2512')?.id, 'mistral-large');
+    assert.notEqual(table.lookup('mistralai/mistral-large-2512')?.id, 'mistral-large');
+    for (const m of ['mistral-large-2607', 'gpt-4o-mini-0101', 'openai/gpt-4-9999', 'claude-sonnet-4-5-2601', 'grok-4-1231']) {
+      assert.equal(table.lookup(m), undefined, m);
+    }
+    // 4-digit snapshots that do share a price are listed explicitly
+    const same: [string, string][] = [
+      ['gpt-4-0613', 'gpt-4'],
+      ['gpt-4-0314', 'gpt-4'],
+      ['gpt-3.5-turbo-0125', 'gpt-3.5-turbo'],
+      ['gpt-4-1106-preview', 'gpt-4-turbo'],
+      ['openai/gpt-4-0125-preview', 'gpt-4-turbo'],
+      ['mistral-large-2411', 'mistral-large'],
+      ['mistral-large-2407', 'mistral-large'],
+      ['mistralai/mistral-large-2407', 'mistral-large'],
+      ['mistral-medium-2508', 'mistral-medium-3'],
+      ['mistral-small-2506', 'mistral-small-3.2'],
+      ['codestral-2501', 'codestral'],
+      ['magistral-medium-2509', 'magistral-medium'],
+      ['magistral-small-2507', 'magistral-small'],
+      ['ministral-8b-2410', 'ministral-8b'],
+      ['pixtral-large-2411', 'pixtral-large'],
+      ['open-mistral-nemo-2407', 'mistral-nemo'],
+      ['grok-4-0709', 'grok-4'],
+      ['deepseek-r1-0528', 'deepseek-r1'],
+      ['deepseek/deepseek-r1-0528', 'deepseek-r1'],
+    ];
+    for (const [name, id] of same) assert.equal(table.lookup(name)?.id, id, name);
+    // gpt-3.5-turbo-1106 is $1 / $2, not gpt-3.5-turbo's (0125) $0.50 / $1.50
+    const t1106 = table.lookup('gpt-3.5-turbo-1106')!;
+    assert.deepEqual([t1106.inputUsdPerMTok, t1106.outputUsdPerMTok], [1, 2]);
+    // full dates still fall back
+    assert.equal(table.lookup('gpt-4.1-2025-04-14')?.id, 'gpt-4.1');
+    assert.equal(table.lookup('claude-3-5-haiku@20241022')?.id, 'claude-3-5-haiku');
+  });
+
   test("Anthropic's 4-5 and OpenRouter's 4.5 are the same model", () => {
     assert.equal(table.lookup('claude-sonnet-4.5')?.id, 'claude-sonnet-4-5');
     assert.equal(table.lookup('anthropic/claude-sonnet-4-5')?.id, 'claude-sonnet-4-5');
