@@ -99,6 +99,8 @@ export class PriceTable {
     const base = files[0];
     this.asOf = base?.as_of ?? 'unknown';
     this.source = base?.source ?? 'unknown';
+    // canonical entry key → the price object that entry currently has (to find every name it answers to)
+    const byKey = new Map<string, ModelPrice>();
     for (const file of files) {
       for (const [id, e] of Object.entries(file.models)) {
         const cached = e.cached_input ?? e.input;
@@ -113,8 +115,16 @@ export class PriceTable {
           source: e.source ?? file.source ?? this.source,
           asOf: e.as_of ?? file.as_of ?? this.asOf,
         };
-        // A later file (the override) replaces every name an entry answers to.
-        for (const name of [id, ...(e.aliases ?? [])]) this.index.set(canonical(name), price);
+        // A later file (the override) re-prices an entry under every name it answers to: the names it
+        // lists, plus — when its key is the key of an earlier entry — every name that entry answered
+        // to (its aliases), so `gpt-4o-mini` alone also re-prices `openai/gpt-4o-mini`. A name an
+        // entry had lost to another entry meanwhile stays with that other entry.
+        const key = canonical(id);
+        const names = new Set([key, ...(e.aliases ?? []).map(canonical)]);
+        const previous = byKey.get(key);
+        if (previous) for (const [name, p] of this.index) if (p === previous) names.add(name);
+        for (const name of names) this.index.set(name, price);
+        byKey.set(key, price);
       }
     }
   }

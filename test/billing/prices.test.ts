@@ -138,6 +138,35 @@ describe('PRICES_FILE override', () => {
     assert.equal(t.lookup('gpt-4o')?.inputUsdPerMTok, 2.5, 'the rest of the built-in table stays');
   });
 
+  test("an override of an entry re-prices every name the built-in entry answered to, plus the override's aliases", () => {
+    const file = join(dir, 'no-aliases.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        models: {
+          // no aliases: must still re-price openai/gpt-4o-mini (a built-in alias) and the dated snapshot
+          'gpt-4o-mini': { input: 0.2, cached_input: 0.1, output: 0.8 },
+          // an alias the built-in entry did not have is added
+          'claude-sonnet-4-5': { input: 4, output: 20, aliases: ['acme/sonnet'] },
+          // keyed by a built-in alias (not an entry key): only that name is split off
+          'gpt-4o-2024-11-20': { input: 3, output: 12 },
+        },
+      }),
+    );
+    const t = loadPriceTable(file);
+    for (const name of ['gpt-4o-mini', 'openai/gpt-4o-mini', 'OpenAI/GPT-4o-Mini:nitro', 'gpt-4o-mini-2024-07-18']) {
+      assert.equal(t.lookup(name)?.inputUsdPerMTok, 0.2, name);
+      assert.equal(t.lookup(name)?.outputPico, 800_000, name);
+    }
+    for (const name of ['claude-sonnet-4-5', 'claude-sonnet-4.5', 'anthropic/claude-sonnet-4.5', 'claude-sonnet-4-5-20250929', 'acme/sonnet']) {
+      assert.equal(t.lookup(name)?.inputUsdPerMTok, 4, name);
+    }
+    assert.equal(t.lookup('gpt-4o-2024-11-20')?.inputUsdPerMTok, 3);
+    assert.equal(t.lookup('gpt-4o')?.inputUsdPerMTok, 2.5, 'the entry the split-off alias came from keeps its price');
+    assert.equal(t.lookup('openai/gpt-4o')?.inputUsdPerMTok, 2.5);
+    assert.equal(t.entries().filter((p) => p.id === 'gpt-4o-mini').length, 1, 'the old gpt-4o-mini price is gone from every name');
+  });
+
   test('a bad file gets a clear error naming the file and the field', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ models: { x: { input: -1, output: 2 } } }));
