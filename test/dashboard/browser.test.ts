@@ -140,6 +140,10 @@ if (!haveChromium && process.env.CI === 'true') {
       assert.equal(azureStatus, 201);
       await page.reload();
       await page.locator('[data-testid=keys-table]').getByText('Azure OpenAI · key …wxyz').waitFor();
+      // a 1366px laptop shows the Created column, and the table fits without scrolling sideways
+      assert.ok(await page.locator('[data-testid=keys-table] th', { hasText: 'Created' }).isVisible(), 'Created column visible at 1366px');
+      const tableOverflow = Number(await page.evaluate("(s => s.scrollWidth - s.clientWidth)(document.querySelector('.table-scroll'))"));
+      assert.ok(tableOverflow <= 1, `keys table fits at 1366px (${tableOverflow}px overflow)`);
       const html = await page.content();
       assert.ok(!html.includes(secret), 'the key is shown once only');
       assert.ok(!html.includes(UPSTREAM_KEY), 'the upstream key never reaches the page');

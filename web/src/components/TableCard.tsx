@@ -3,11 +3,12 @@
 // pages only write their header and rows (and, under the table, an optional footer such as a pager).
 import type { ReactNode } from 'react';
 
-export function TableCard({ testId, numeric = false, footer, children }: { testId: string; numeric?: boolean; footer?: ReactNode; children: ReactNode }) {
+export function TableCard({ testId, numeric = false, compact = false, footer, children }: { testId: string; numeric?: boolean; compact?: boolean; footer?: ReactNode; children: ReactNode }) {
+  const classes = ['table', numeric && 'table-numeric', compact && 'table-compact', 'table-cards'].filter(Boolean).join(' ');
   return (
     <div className="card table-card">
       <div className="table-scroll">
-        <table className={numeric ? 'table table-numeric table-cards' : 'table table-cards'} data-testid={testId}>
+        <table className={classes} data-testid={testId}>
           {children}
         </table>
       </div>

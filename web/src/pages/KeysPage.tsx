@@ -61,7 +61,7 @@ export function KeysPage({ meta }: { meta: Meta }) {
           <QuickStart baseUrl={meta.baseUrl} />
         </EmptyState>
       ) : data ? (
-        <TableCard testId="keys-table">
+        <TableCard testId="keys-table" compact>
           <thead>
             <tr>
               <th>Name</th>
@@ -99,7 +99,7 @@ export function KeysPage({ meta }: { meta: Meta }) {
                 <td className="hide-sm" data-label="Settings">
                   <div>
                     <div className="capitalize">{k.level ?? 'balanced'}</div>
-                    <div className="cell-sub nowrap">
+                    <div className="cell-sub">
                       {limitText(k.rpm, '/min')} · {limitText(k.concurrency, 'concurrent')}
                     </div>
                   </div>
