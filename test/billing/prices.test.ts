@@ -36,6 +36,32 @@ describe('built-in price table', () => {
     }
   });
 
+  test('current chat models under native and OpenRouter names, at their list prices (input / output per 1M)', () => {
+    const expected: [string[], number, number][] = [
+      [['mistral-large-2512', 'mistralai/mistral-large-2512'], 0.5, 1.5],
+      [['devstral-medium-2507', 'devstral-medium-latest', 'mistralai/devstral-medium'], 0.4, 2],
+      [['devstral-small-2507', 'devstral-small-latest', 'mistralai/devstral-small'], 0.1, 0.3],
+      [['qwen3-30b-a3b', 'qwen/qwen3-30b-a3b'], 0.08, 0.29],
+      [['qwen3-next-80b-a3b-instruct', 'qwen/qwen3-next-80b-a3b-instruct'], 0.09, 1.1],
+      [['qwen-flash', 'qwen/qwen-flash', 'qwen-flash-2025-07-28'], 0.05, 0.4],
+      [['qwen3-vl-235b-a22b-instruct', 'qwen/qwen3-vl-235b-a22b-instruct'], 0.2, 0.88],
+      [['deepseek-v3.1-terminus', 'deepseek/deepseek-v3.1-terminus'], 0.23, 0.9],
+      [['gemini-2.5-flash-preview-09-2025', 'google/gemini-2.5-flash-preview-09-2025', 'gemini-flash-latest', 'gemini-2.5-flash'], 0.3, 2.5],
+      [['gemini-2.5-flash-lite-preview-09-2025', 'google/gemini-2.5-flash-lite-preview-09-2025', 'gemini-flash-lite-latest', 'gemini-2.5-flash-lite'], 0.1, 0.4],
+      [['Llama-4-Maverick-17B-128E-Instruct-FP8', 'meta-llama/llama-4-maverick'], 0.15, 0.6],
+      [['chatgpt-4o-latest', 'openai/chatgpt-4o-latest'], 5, 15],
+      [['gpt-4o', 'openai/gpt-4o'], 2.5, 10],
+    ];
+    for (const [names, input, output] of expected) {
+      for (const name of names) {
+        const p = table.lookup(name);
+        assert.ok(p, `missing ${name}`);
+        assert.deepEqual([p.inputUsdPerMTok, p.outputUsdPerMTok], [input, output], name);
+      }
+    }
+    assert.notEqual(table.lookup('chatgpt-4o-latest')?.id, 'gpt-4o', 'chatgpt-4o-latest has its own entry');
+  });
+
   test('gpt-4o-mini is $0.15 / $0.075 / $0.60 per 1M tokens, i.e. 150,000 pico per input token', () => {
     const p = table.lookup('gpt-4o-mini')!;
     assert.equal(p.inputUsdPerMTok, 0.15);
