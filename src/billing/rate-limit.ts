@@ -88,7 +88,8 @@ export class KeyRateLimiter {
   async acquire(key: LimitedKey): Promise<RateDecision> {
     const slot = await this.acquireSlot(key);
     if (!slot.ok) {
-      return { ok: false, limit: 'concurrency', retryAfterSeconds: 1, headers: { 'Retry-After': '1' } };
+      const headers = await this.concurrencyRefusalHeaders(key);
+      return { ok: false, limit: 'concurrency', retryAfterSeconds: 1, headers: { ...headers, 'Retry-After': '1' } };
     }
     if (!(key.rpm > 0)) return { ok: true, headers: {}, release: slot.release };
 
@@ -112,6 +113,30 @@ export class KeyRateLimiter {
       return { ok: false, limit: 'rpm', retryAfterSeconds: resetSeconds, headers: { ...headers, 'Retry-After': String(resetSeconds) } };
     }
     return { ok: true, headers, release: slot.release };
+  }
+
+  /**
+   * X-RateLimit-* of a request refused for concurrency. With an rpm limit: the rpm window's current
+   * numbers, read without counting the refused request (the same meaning the headers have on every
+   * other answer of the key: Limit = rpm, Remaining = what is left of this minute, Reset = seconds
+   * until the window resets). With unlimited rpm there is no window, so they describe the
+   * concurrency limit: Limit = concurrent requests, Remaining = 0, Reset = 1 (= Retry-After).
+   */
+  private async concurrencyRefusalHeaders(key: LimitedKey): Promise<Record<string, string>> {
+    if (key.rpm > 0) {
+      try {
+        const res = await this.rpmLimiter.get(key.id);
+        const used = res?.consumedPoints ?? 0;
+        return {
+          'X-RateLimit-Limit': String(key.rpm),
+          'X-RateLimit-Remaining': String(Math.max(0, key.rpm - used)),
+          'X-RateLimit-Reset': String(res ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 60),
+        };
+      } catch (rejection) {
+        this.onRedisError(rejection instanceof Error ? rejection : new Error(String(rejection)));
+      }
+    }
+    return { 'X-RateLimit-Limit': String(key.concurrency), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1' };
   }
 
   private async acquireSlot(key: LimitedKey): Promise<{ ok: boolean; release: () => void }> {

@@ -198,13 +198,23 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.equal(mock.requests.length, before);
     });
 
-    test('concurrency limit: a second request while one is streaming gets 429; the stream finishes', async () => {
+    test('concurrency limit: a second request while one is streaming gets 429 with X-RateLimit-*; the stream finishes', async () => {
       const accountId = await newAccount();
-      const { key } = await gw.app.services.keys.create({ accountId, mode: 'byok', upstreamBaseUrl: mock.baseUrl, upstreamKey: MOCK_UPSTREAM_KEY, rpm: 0, concurrency: 1 });
+      const { key } = await gw.app.services.keys.create({ accountId, mode: 'byok', upstreamBaseUrl: mock.baseUrl, upstreamKey: MOCK_UPSTREAM_KEY, rpm: 5, concurrency: 1 });
       const client = gw.client(key);
       mock.enqueue({ chunkDelayMs: 30, chunks: 6, content: 'one two three four five six' });
       const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, stream: true });
-      await assert.rejects(client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES }), (err: any) => err.status === 429);
+      await assert.rejects(client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES }), (err: any) => {
+        assert.equal(err.status, 429);
+        assert.equal(err.error?.type, 'rate_limit_error');
+        assert.equal(err.headers.get('retry-after'), '1');
+        // the rpm window's numbers; the refused request is not counted
+        assert.equal(err.headers.get('x-ratelimit-limit'), '5');
+        assert.equal(err.headers.get('x-ratelimit-remaining'), '4');
+        const reset = Number(err.headers.get('x-ratelimit-reset'));
+        assert.ok(reset >= 1 && reset <= 60, String(reset));
+        return true;
+      });
       let text = '';
       for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
       assert.equal(text.replace(/\s+/g, ' ').trim(), 'one two three four five six');

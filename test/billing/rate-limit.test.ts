@@ -49,6 +49,37 @@ describe('in-memory limiter', () => {
     assert.equal(e.ok, false, 'a double release must not free two slots');
   });
 
+  test('a concurrency refusal carries X-RateLimit-* (the rpm window, not counting the refusal) and Retry-After: 1', async () => {
+    const rl = new KeyRateLimiter();
+    const key = { id: 'conc-headers', rpm: 5, concurrency: 1 };
+    const held = await rl.acquire(key);
+    assert.ok(held.ok);
+    for (let i = 0; i < 2; i++) {
+      const refused = await rl.acquire(key);
+      assert.equal(refused.ok, false);
+      if (refused.ok) return;
+      assert.equal(refused.limit, 'concurrency');
+      assert.equal(refused.headers['Retry-After'], '1');
+      assert.equal(refused.headers['X-RateLimit-Limit'], '5');
+      assert.equal(refused.headers['X-RateLimit-Remaining'], '4', 'only the admitted request counted');
+      const reset = Number(refused.headers['X-RateLimit-Reset']);
+      assert.ok(reset >= 1 && reset <= 60, String(reset));
+    }
+    held.release();
+    const next = await rl.acquire(key);
+    assert.ok(next.ok);
+    assert.equal(next.headers['X-RateLimit-Remaining'], '3', 'the refusals did not use the rpm budget');
+
+    // unlimited rpm: no window, so the headers describe the concurrency limit
+    const free = { id: 'conc-only', rpm: 0, concurrency: 2 };
+    const a = await rl.acquire(free);
+    const b = await rl.acquire(free);
+    assert.ok(a.ok && b.ok);
+    const refused = await rl.acquire(free);
+    assert.equal(refused.ok, false);
+    assert.deepEqual(refused.headers, { 'X-RateLimit-Limit': '2', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1', 'Retry-After': '1' });
+  });
+
   test("changing a key's rpm applies at once, to what it already used this minute", async () => {
     const rl = new KeyRateLimiter();
     for (let i = 0; i < 2; i++) assert.ok((await rl.acquire({ id: 'chg', rpm: 5, concurrency: 0 })).ok);
@@ -114,6 +145,21 @@ describe('Redis-shared limiter (two instances, two connections)', () => {
     s1.release();
     await new Promise((r) => setTimeout(r, 50)); // release is fire-and-forget (ZREM)
     assert.ok((await b.acquire(ckey)).ok);
+
+    // a concurrency refusal reports the shared rpm window (2 of 6 used, through either instance)
+    const both = { id: 'conc-rpm', rpm: 6, concurrency: 1 };
+    const h1 = await a.acquire(both);
+    assert.ok(h1.ok);
+    h1.release();
+    await new Promise((r) => setTimeout(r, 50));
+    const h2 = await b.acquire(both);
+    assert.ok(h2.ok);
+    const refused = await a.acquire(both);
+    assert.equal(refused.ok, false);
+    assert.equal(refused.headers['X-RateLimit-Limit'], '6');
+    assert.equal(refused.headers['X-RateLimit-Remaining'], '4');
+    assert.equal(refused.headers['Retry-After'], '1');
+    h2.release();
   });
 });
 
