@@ -220,8 +220,8 @@ if (!haveChromium && process.env.CI === 'true') {
       await page.getByText('Input tokens, last 30 days').waitFor();
       await shot(page, 'phone-02-overview');
       // every tab of the top bar is fully on screen (none clipped at the right edge)
-      const clipped = await page.evaluate(() =>
-        [...document.querySelectorAll('.nav-item')].filter((a) => { const r = a.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth || r.width === 0; }).map((a) => a.textContent),
+      const clipped = await page.evaluate(
+        "[...document.querySelectorAll('.nav-item')].filter((a) => { const r = a.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth || r.width === 0; }).map((a) => a.textContent)",
       );
       assert.deepEqual(clipped, [], 'all tabs visible at phone width');
       for (const [n, link, ready] of [
