@@ -35,14 +35,38 @@ function lcsMarks(a: string[], b: string[]): { inA: boolean[]; inB: boolean[] } 
   return { inA, inB };
 }
 
+/**
+ * Tokens → runs of changed / unchanged text. Whitespace never starts or ends a highlight: a changed
+ * token's own leading and trailing whitespace (line mode: indentation) is left plain, and so is the
+ * whitespace between a change and unchanged text. Whitespace between two changed tokens joins them
+ * into one highlight only when it stays on the line; a line break (or a blank line) between them is
+ * left plain, so the highlight never paints an empty line or the start of the next one.
+ */
 function segments(tokens: string[], kept: boolean[]): Segment[] {
   const out: Segment[] = [];
-  for (let k = 0; k < tokens.length; k++) {
-    const changed = !kept[k] && tokens[k].trim() !== '';
+  const push = (text: string, changed: boolean) => {
+    if (!text) return;
     const last = out[out.length - 1];
-    if (last && (last.changed === changed || tokens[k].trim() === '')) last.text += tokens[k];
-    else out.push({ text: tokens[k], changed });
+    if (last && last.changed === changed) last.text += text;
+    else out.push({ text, changed });
+  };
+  let gap = ''; // whitespace waiting to learn what follows it
+  let afterChange = false; // the last non-whitespace text was changed
+  for (let k = 0; k < tokens.length; k++) {
+    const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(tokens[k])!;
+    const [, lead, core, trail] = m;
+    if (!core) {
+      gap += tokens[k];
+      continue;
+    }
+    const changed = !kept[k];
+    gap += lead;
+    push(gap, changed && afterChange && !gap.includes('\n'));
+    push(core, changed);
+    gap = trail;
+    afterChange = changed;
   }
+  push(gap, false);
   return out;
 }
 
