@@ -123,7 +123,12 @@ export interface TotalsApi {
   fees_usd: number;
   llm_cost_usd: number;
   charged_usd: number;
-  /** share of input tokens removed, token-weighted: tokens_saved / original_input_tokens of billed requests */
+  /**
+   * share of input tokens removed, token-weighted, over the requests that were sent and answered in
+   * full (status ok or guard_reverted): Σ tokens_saved / Σ original_input_tokens of those rows only.
+   * The other totals count every row, so this is not tokens_saved / original_input_tokens above
+   * when the period has failed, aborted or uncompressed requests (docs/billing.md).
+   */
   avg_compression_rate: number;
 }
 
@@ -138,7 +143,7 @@ function totalsToApi(t: UsageTotals): TotalsApi {
     fees_usd: microsToUsd(t.fee_micros),
     llm_cost_usd: microsToUsd(t.llm_cost_micros),
     charged_usd: microsToUsd(t.charged_micros),
-    avg_compression_rate: rate(t.tokens_saved, t.original_input_tokens),
+    avg_compression_rate: rate(t.rate_tokens_saved, t.rate_original_input_tokens),
   };
 }
 
@@ -169,7 +174,7 @@ export async function dailySeries(db: Db, accountId: string, opts: { days?: numb
   const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
   const rows = await sumUsageBy(db, { accountId, keyId: opts.keyId, from: first.toISOString() }, 'day');
   const byDay = new Map(rows.map((r) => [r.period, r]));
-  const empty: UsageTotals = { calls: 0, original_input_tokens: 0, compressed_input_tokens: 0, tokens_saved: 0, output_tokens: 0, savings_micros: 0, fee_micros: 0, llm_cost_micros: 0, charged_micros: 0, shortfall_micros: 0 };
+  const empty: UsageTotals = { calls: 0, original_input_tokens: 0, compressed_input_tokens: 0, tokens_saved: 0, output_tokens: 0, savings_micros: 0, fee_micros: 0, llm_cost_micros: 0, charged_micros: 0, shortfall_micros: 0, rate_original_input_tokens: 0, rate_tokens_saved: 0 };
   const out: (TotalsApi & { date: string })[] = [];
   for (let i = 0; i < days; i++) {
     const date = new Date(first.getTime() + i * 86_400_000).toISOString().slice(0, 10);

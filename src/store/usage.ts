@@ -99,6 +99,16 @@ export async function countUsage(db: Db, f: UsageFilter): Promise<number> {
   return Number(row.n);
 }
 
+/**
+ * Statuses of the requests the average compression rate counts: the request was sent upstream and
+ * answered in full, with the engine's result applied (`ok`) or reverted by its guard
+ * (`guard_reverted`, 0 % for that request). Not counted: `not_compressed` (compression off — level
+ * `off` — or nothing to compress), `client_aborted` (incomplete), `upstream_error`, `invalid_request`.
+ * docs/billing.md "Average compression rate".
+ */
+export const COMPRESSION_RATE_STATUSES = ['ok', 'guard_reverted'] as const;
+const RATE_STATUS_LIST = COMPRESSION_RATE_STATUSES.map((s) => `'${s}'`).join(', ');
+
 export interface UsageTotals {
   calls: number;
   original_input_tokens: number;
@@ -110,6 +120,10 @@ export interface UsageTotals {
   llm_cost_micros: number;
   charged_micros: number;
   shortfall_micros: number;
+  /** original input tokens of the COMPRESSION_RATE_STATUSES rows (denominator of the average rate) */
+  rate_original_input_tokens: number;
+  /** tokens saved by the COMPRESSION_RATE_STATUSES rows (numerator of the average rate) */
+  rate_tokens_saved: number;
 }
 
 const totals = {
@@ -123,6 +137,8 @@ const totals = {
   llm_cost_micros: sql<number>`coalesce(sum(llm_cost_micros), 0)`,
   charged_micros: sql<number>`coalesce(sum(charged_micros), 0)`,
   shortfall_micros: sql<number>`coalesce(sum(shortfall_micros), 0)`,
+  rate_original_input_tokens: sql<number>`coalesce(sum(case when status in (${sql.raw(RATE_STATUS_LIST)}) then original_input_tokens else 0 end), 0)`,
+  rate_tokens_saved: sql<number>`coalesce(sum(case when status in (${sql.raw(RATE_STATUS_LIST)}) then tokens_saved else 0 end), 0)`,
 };
 
 function toTotals(row: Record<string, unknown>): UsageTotals {

@@ -21,9 +21,10 @@ for (const dialect of DIALECTS) {
     const t = useTestStore(dialect);
     const acct = newId('acct');
     const other = newId('acct');
+    const mixed = newId('acct');
 
     before(async () => {
-      for (const id of [acct, other]) await insertAccount(t.store.db, { id, email: `${id}@example.test`, password_hash: null, created_at: nowIso() });
+      for (const id of [acct, other, mixed]) await insertAccount(t.store.db, { id, email: `${id}@example.test`, password_hash: null, created_at: nowIso() });
       const rec = new UsageRecorder({
         db: t.store.db,
         prices: loadPriceTable(),
@@ -55,6 +56,15 @@ for (const dialect of DIALECTS) {
       rec.record(ev('2026-03-15T11:00:00Z', { status: 'upstream_error', usageReported: false }));
       rec.record(ev('2026-03-15T11:30:00Z', { model: '=HYPERLINK("x"), evil' }));
       rec.record(ev('2026-03-15T11:00:00Z', { accountId: other }));
+      // one row per status, all on 2026-03-10 (see "avg_compression_rate counts ...")
+      const day = '2026-03-10T08:00:00Z';
+      rec.record(ev(day, { accountId: mixed, status: 'ok', originalInputTokens: 10_000, compressedInputTokens: 6_000 }));
+      rec.record(ev(day, { accountId: mixed, status: 'guard_reverted', originalInputTokens: 5_000, compressedInputTokens: 5_000 }));
+      rec.record(ev(day, { accountId: mixed, status: 'not_compressed', originalInputTokens: 8_000, compressedInputTokens: 8_000 }));
+      rec.record(ev(day, { accountId: mixed, status: 'upstream_error', usageReported: false, originalInputTokens: 10_000, compressedInputTokens: 6_000 }));
+      rec.record(ev(day, { accountId: mixed, status: 'invalid_request', usageReported: false, originalInputTokens: 3_000, compressedInputTokens: 3_000 }));
+      rec.record(ev(day, { accountId: mixed, status: 'client_aborted', usageReported: true, originalInputTokens: 4_000, compressedInputTokens: 2_000 }));
+      rec.record(ev(day, { accountId: mixed, status: 'client_aborted', usageReported: false, originalInputTokens: 4_000, compressedInputTokens: 3_000 }));
       await rec.close();
     });
 
@@ -98,10 +108,34 @@ for (const dialect of DIALECTS) {
       assert.equal(m.savings_usd, (600 + 3_000) / 1e6);
       assert.equal(m.fees_usd, (120 + 600) / 1e6);
       assert.equal(m.original_input_tokens, 32_000);
-      assert.equal(m.avg_compression_rate, Math.round((9_000 / 32_000) * 10_000) / 10_000);
+      // the rate counts the three ok rows only (22,000 original tokens), not the failed one
+      assert.equal(m.avg_compression_rate, Math.round((9_000 / 22_000) * 10_000) / 10_000);
       const s = await usageSummary(t.store.db, acct, 1, NOW);
       assert.equal(s.balance_usd, (1_000_000 - 120 * 2 - 600) / 1e6);
       assert.deepEqual(Object.keys(s.month).sort(), ['avg_compression_rate', 'calls', 'charged_usd', 'compressed_input_tokens', 'fees_usd', 'month', 'original_input_tokens', 'savings_usd', 'tokens_saved']);
+    });
+
+    test('avg_compression_rate counts only requests sent and answered in full (ok, guard_reverted)', async () => {
+      // Rows: ok 10,000 → 6,000 (saves 4,000); guard_reverted 5,000 (saves 0); not_compressed 8,000;
+      // upstream_error 10,000; invalid_request 3,000; client_aborted with usage 4,000 → 2,000 (billed,
+      // saves 2,000); client_aborted without usage 4,000. Rate = 4,000 / (10,000 + 5,000) = 0.2667.
+      // (Over every row it would be 6,000 / 44,000 = 0.1364.)
+      const expectedRate = 0.2667;
+      const m = await monthTotals(t.store.db, mixed, NOW);
+      assert.equal(m.calls, 7);
+      assert.equal(m.original_input_tokens, 44_000, 'the token totals still count every request');
+      assert.equal(m.compressed_input_tokens, 6_000 + 5_000 + 8_000 + 6_000 + 3_000 + 2_000 + 3_000);
+      assert.equal(m.tokens_saved, 6_000);
+      assert.equal(m.avg_compression_rate, expectedRate);
+      const s = await usageSummary(t.store.db, mixed, 1, NOW);
+      assert.equal(s.month.avg_compression_rate, expectedRate);
+      assert.equal(s.month.original_input_tokens, 44_000);
+      const months = await monthlyAggregates(t.store.db, mixed, { now: NOW });
+      assert.deepEqual(months.map((x) => [x.month, x.calls, x.avg_compression_rate]), [['2026-03', 7, expectedRate]]);
+      const days = await dailySeries(t.store.db, mixed, { now: NOW });
+      const d = days.find((x) => x.date === '2026-03-10')!;
+      assert.equal(d.avg_compression_rate, expectedRate);
+      assert.equal(days.find((x) => x.date === '2026-03-11')!.avg_compression_rate, 0, 'an idle day has rate 0');
     });
 
     test('monthlyAggregates and the zero-filled daily series', async () => {
