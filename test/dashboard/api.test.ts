@@ -220,6 +220,31 @@ describe('dashboard API', () => {
     assert.equal((await alice.call('POST', '/api/playground/compress', { level: 'balanced' })).status, 400);
   });
 
+  test('playground input is capped (the engine runs on the event loop): a clear 400 over the limit', async () => {
+    const max = (await alice.call('GET', '/api/meta')).body.playgroundMaxChars;
+    assert.equal(max, 200_000);
+    const word = 'lorem ipsum dolor sit amet ';
+    const over = word.repeat(Math.ceil((max + 1) / word.length)).slice(0, max + 1);
+    const t0 = Date.now();
+    const text = await alice.call('POST', '/api/playground/compress', { text: over, level: 'aggressive', model: 'gpt-4o-mini' });
+    assert.equal(text.status, 400);
+    assert.equal(text.body.error.code, 'input_too_large');
+    assert.match(text.body.error.message, /at most 200,000 characters of message text; this input has 200,001/);
+    assert.ok(Date.now() - t0 < 2000, 'refused before compressing');
+    // the cap counts every message's text together, text parts included
+    const half = over.slice(0, max / 2 + 1);
+    const messages = await alice.call('POST', '/api/playground/compress', {
+      messages: [
+        { role: 'system', content: half },
+        { role: 'user', content: [{ type: 'text', text: half }] },
+      ],
+    });
+    assert.equal(messages.status, 400);
+    assert.equal(messages.body.error.code, 'input_too_large');
+    const smaller = await alice.call('POST', '/api/playground/compress', { text: over.slice(0, 20_000), level: 'balanced' });
+    assert.equal(smaller.status, 200, 'smaller inputs still work');
+  });
+
   test('sign-in is rate-limited per e-mail and address', async () => {
     const c = new DashboardClient(srv.url);
     for (let i = 0; i < 5; i++) assert.equal((await c.login('bob@example.com', 'wrong password')).status, 401);

@@ -169,6 +169,11 @@ if (!haveChromium && process.env.CI === 'true') {
       await shot(page, 'desktop-08-overview');
 
       await page.getByRole('link', { name: 'Playground' }).click();
+      // over the Playground's input cap: the server's 400 is shown in the form
+      await page.locator('textarea[name=input]').fill('word '.repeat(40_001));
+      await page.getByRole('button', { name: 'Compress', exact: true }).click();
+      await page.getByRole('alert').getByText('at most 200,000 characters of message text; this input has 200,005').waitFor();
+      await shot(page, 'desktop-09a-playground-too-large');
       await page.getByRole('button', { name: 'Load example' }).click();
       await page.getByRole('button', { name: 'Compress', exact: true }).click();
       await page.getByTestId('playground-result').waitFor();

@@ -113,7 +113,7 @@ export function App() {
       page = <BillingPage account={session.account} meta={meta} />;
       break;
     case '/playground':
-      page = <PlaygroundPage />;
+      page = <PlaygroundPage meta={meta} />;
       break;
     default:
       page = (

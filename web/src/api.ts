@@ -26,6 +26,8 @@ export interface Meta {
   routerAvailable: boolean;
   feeRate: number;
   minPasswordLength: number;
+  /** the Playground refuses more characters of message text than this (400 input_too_large) */
+  playgroundMaxChars: number;
 }
 
 export interface SessionInfo {

@@ -12,6 +12,7 @@ import { badCredentials, signupClosed, tooManyLoginAttempts, tooManySignups } fr
 import { mapAccountsError, parseInput, type DashboardContext } from '../dashboard.js';
 import { sessionToken } from '../session-auth.js';
 import { UPSTREAM_PRESETS } from './dashboard-presets.js';
+import { PLAYGROUND_MAX_CHARS } from './dashboard-playground.js';
 
 const credentials = z.object({
   email: z.string().max(254),
@@ -40,6 +41,7 @@ export function registerAuthRoutes(api: FastifyInstance, ctx: DashboardContext):
       routerAvailable: Boolean(ctx.config.openrouterApiKey),
       feeRate: ctx.config.feeRate,
       minPasswordLength: MIN_PASSWORD_LENGTH,
+      playgroundMaxChars: PLAYGROUND_MAX_CHARS,
     };
   });
 

@@ -1,7 +1,7 @@
 // Playground: run the compression engine on a pasted prompt or chat JSON and compare the result
 // with the original, message by message. Nothing is sent to any model.
 import { useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError, type ChatMessage, type PlaygroundResult } from '../api';
+import { api, ApiError, type ChatMessage, type Meta, type PlaygroundResult } from '../api';
 import { PageHeader } from '../components/Layout';
 import { StatCard } from '../components/StatCard';
 import { InlineError } from '../components/States';
@@ -112,7 +112,7 @@ function MessageDiff({ original, compressed, stat }: { original: ChatMessage; co
   );
 }
 
-export function PlaygroundPage() {
+export function PlaygroundPage({ meta }: { meta: Meta }) {
   const [input, setInput] = useState('');
   const [level, setLevel] = useState('balanced');
   const [model, setModel] = useState('gpt-4o-mini');
@@ -149,6 +149,7 @@ export function PlaygroundPage() {
             value={input}
             onChange={(e) => setInput(e.target.value)}
           />
+          <small className="hint">Up to {int(meta.playgroundMaxChars)} characters of message text.</small>
         </label>
         <div className="playground-controls">
           <label className="field">
