@@ -8,7 +8,8 @@
 //   savings = roundHalfUp(max(0, original − compressed) × input_pico / 1e6)
 //   fee     = roundHalfUp(savings × fee_rate)          (fee_rate as parts-per-million, exact)
 //   cost    = OpenRouter usage.cost → roundHalfUp(usd × 1e6), else
-//             roundHalfUp((uncached_in × in + cached × cached_in + out × out_pico) / 1e6)
+//             roundHalfUp((uncached_in × in + cached × cached_in + write_5m × 1.25 in
+//                          + write_1h × 2 in + out × out_pico) / 1e6)   (in quarter-picos: exact)
 import type { KeyMode, UsageStatus } from './types.js';
 import type { ModelPrice } from './prices.js';
 
@@ -79,25 +80,51 @@ export function feeMicros(savings: number, feeRate: number): number {
   return typeof p === 'bigint' ? Number(divRoundHalfUp(p, 1_000_000n)) : roundDiv(p, 1_000_000);
 }
 
+/** Prompt-cache writes (Anthropic), by lifetime; both are part of the prompt tokens. */
+export interface CacheWrites {
+  /** 5-minute lifetime: billed at 1.25 × the input price */
+  ttl5m?: number;
+  /** 1-hour lifetime: billed at 2 × the input price */
+  ttl1h?: number;
+}
+
+/** Quarter-picodollars per picodollar: cache writes cost 5/4 (5 min) and 8/4 (1 h) of the input price. */
+const QUARTERS = 4;
+const WRITE_5M_QUARTERS = 5;
+const WRITE_1H_QUARTERS = 8;
+
 /**
  * The LLM's cost of a request from the table. `compressedInputTokens` is the upstream's
- * `prompt_tokens`, which (OpenAI semantics) includes the cached tokens: those are priced at the
- * cached rate and the rest at the input rate.
+ * `prompt_tokens`, which (OpenAI semantics) includes the cached tokens and the cache writes: cached
+ * tokens are priced at the cached rate, cache writes at 1.25 × (5-minute) or 2 × (1-hour) the input
+ * rate (Anthropic's prices for prompt caching), the rest at the input rate. The sum is taken in
+ * quarter-picodollars so the 1.25 × stays integer, and rounded once.
  */
 export function tableCostMicros(
   price: ModelPrice | undefined,
   compressedInputTokens: number,
   cachedInputTokens: number,
   outputTokens: number,
+  cacheWrites: CacheWrites = {},
 ): number {
   if (!price) return 0;
   const input = tokens(compressedInputTokens);
   const cached = Math.min(tokens(cachedInputTokens), input);
-  const parts = [mul(input - cached, price.inputPico), mul(cached, price.cachedInputPico), mul(tokens(outputTokens), price.outputPico)];
-  if (parts.every((x) => typeof x === 'number') && Number.isSafeInteger((parts as number[]).reduce((a, b) => a + b, 0))) {
-    return picoToMicros((parts as number[]).reduce((a, b) => a + b, 0));
+  const write5m = Math.min(tokens(cacheWrites.ttl5m ?? 0), input - cached);
+  const write1h = Math.min(tokens(cacheWrites.ttl1h ?? 0), input - cached - write5m);
+  const parts = [
+    mul(input - cached - write5m - write1h, price.inputPico * QUARTERS),
+    mul(cached, price.cachedInputPico * QUARTERS),
+    mul(write5m, price.inputPico * WRITE_5M_QUARTERS),
+    mul(write1h, price.inputPico * WRITE_1H_QUARTERS),
+    mul(tokens(outputTokens), price.outputPico * QUARTERS),
+  ];
+  const d = PICO_PER_MICRO * QUARTERS;
+  if (parts.every((x) => typeof x === 'number')) {
+    const sum = (parts as number[]).reduce((a, b) => a + b, 0);
+    if (Number.isSafeInteger(sum)) return roundDiv(sum, d);
   }
-  return picoToMicros(parts.reduce<bigint>((a, b) => a + BigInt(b), 0n));
+  return Number(divRoundHalfUp(parts.reduce<bigint>((a, b) => a + BigInt(b), 0n), BigInt(d)));
 }
 
 export interface PricingInput {
@@ -106,6 +133,9 @@ export interface PricingInput {
   originalInputTokens: number;
   compressedInputTokens: number;
   cachedInputTokens: number;
+  /** prompt-cache writes (part of compressedInputTokens): 5-minute and 1-hour lifetime */
+  cacheWriteTokens?: number;
+  cacheWrite1hTokens?: number;
   outputTokens: number;
   /** did the upstream report usage (prompt_tokens) for this request */
   usageReported: boolean;
@@ -156,7 +186,10 @@ export function priceRequest(input: PricingInput, price: ModelPrice | undefined,
     llmCost =
       input.upstreamCostUsd !== undefined && Number.isFinite(input.upstreamCostUsd) && input.upstreamCostUsd >= 0
         ? usdToMicros(input.upstreamCostUsd)
-        : tableCostMicros(price, input.compressedInputTokens, input.cachedInputTokens, input.outputTokens);
+        : tableCostMicros(price, input.compressedInputTokens, input.cachedInputTokens, input.outputTokens, {
+            ttl5m: input.cacheWriteTokens,
+            ttl1h: input.cacheWrite1hTokens,
+          });
   }
   const charged = input.mode === 'router' ? llmCost + fee : fee;
   return { savingsMicros: savings, feeMicros: fee, llmCostMicros: llmCost, chargedMicros: charged, priceKnown: price !== undefined };

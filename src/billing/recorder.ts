@@ -82,6 +82,8 @@ export class UsageRecorder {
           originalInputTokens: e.originalInputTokens,
           compressedInputTokens: e.compressedInputTokens,
           cachedInputTokens: e.cachedInputTokens,
+          cacheWriteTokens: e.cacheWriteTokens,
+          cacheWrite1hTokens: e.cacheWrite1hTokens,
           outputTokens: e.outputTokens,
           usageReported: e.usageReported,
           upstreamCostUsd: e.upstreamCostUsd,

@@ -47,6 +47,10 @@ export interface UsageEvent {
   usageReported: boolean;
   outputTokens: number;
   cachedInputTokens: number;
+  /** prompt-cache writes (Anthropic), part of compressedInputTokens and disjoint from the cached ones: 5-minute lifetime */
+  cacheWriteTokens?: number;
+  /** …1-hour lifetime */
+  cacheWrite1hTokens?: number;
   /** OpenRouter's usage.cost in USD when present */
   upstreamCostUsd?: number;
   status: UsageStatus;

@@ -73,5 +73,7 @@ export function buildUsageEvent(run: ChatRun, latencyMs: number, countTokens: Co
     latencyMs: Math.round(latencyMs),
   };
   if (run.usage?.costUsd !== undefined) event.upstreamCostUsd = run.usage.costUsd;
+  if (run.usage?.cacheWriteTokens) event.cacheWriteTokens = run.usage.cacheWriteTokens;
+  if (run.usage?.cacheWrite1hTokens) event.cacheWrite1hTokens = run.usage.cacheWrite1hTokens;
   return event;
 }

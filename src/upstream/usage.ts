@@ -5,6 +5,13 @@ export interface CapturedUsage {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /**
+   * prompt tokens written to the prompt cache (Anthropic `cache_creation_input_tokens`), part of
+   * promptTokens and disjoint from cachedTokens: with the default 5-minute lifetime…
+   */
+  cacheWriteTokens?: number;
+  /** …and with the 1-hour lifetime (`cache_creation.ephemeral_1h_input_tokens`), priced higher */
+  cacheWrite1hTokens?: number;
   /** USD, when the upstream reports the request's price (OpenRouter) */
   costUsd?: number;
 }

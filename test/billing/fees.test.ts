@@ -84,6 +84,27 @@ describe('LLM cost from the table', () => {
     // cached larger than prompt is capped at the prompt
     assert.equal(tableCostMicros(mini, 1_000, 5_000, 0), 75);
   });
+
+  test('Anthropic cache writes cost 1.25 × input (5-minute) and 2 × input (1-hour), exactly', () => {
+    const sonnet = table.lookup('claude-sonnet-4-5')!; // $3 in, $0.30 cache read, $15 out
+    // prompt 10,000 = 2,000 plain + 3,000 cache reads + 5,000 cache writes (5 min); 100 output:
+    // 2,000 × 3 + 3,000 × 0.30 + 5,000 × 3.75 + 100 × 15 = 6,000 + 900 + 18,750 + 1,500 = 27,150 µ$
+    assert.equal(tableCostMicros(sonnet, 10_000, 3_000, 100, { ttl5m: 5_000 }), 27_150);
+    // (at the plain input rate it was 7,000 × 3 + 900 + 1,500 = 23,400)
+    assert.equal(tableCostMicros(sonnet, 10_000, 3_000, 100), 23_400);
+    // 1-hour writes: 1,000 × 6 = 6,000 µ$ instead of 3,000; mixed with 5-minute ones
+    assert.equal(tableCostMicros(sonnet, 1_000, 0, 0, { ttl1h: 1_000 }), 6_000);
+    assert.equal(tableCostMicros(sonnet, 3_000, 0, 0, { ttl5m: 1_000, ttl1h: 1_000 }), 3_000 + 3_750 + 6_000);
+    // integer arithmetic, rounded once: at $0.40 / 1M one write is exactly 0.5 µ$ → 1 (half-up),
+    // two 5-minute writes on gpt-4o-mini are 0.375 µ$ → 0, three 0.5625 → 1
+    const p40: ModelPrice = { ...mini, inputPico: 400_000, cachedInputPico: 100_000, outputPico: 0 };
+    assert.equal(tableCostMicros(p40, 1, 0, 0, { ttl5m: 1 }), 1);
+    assert.equal(tableCostMicros(p40, 1, 0, 0), 0);
+    assert.equal(tableCostMicros(mini, 2, 0, 0, { ttl5m: 2 }), 0);
+    assert.equal(tableCostMicros(mini, 3, 0, 0, { ttl5m: 3 }), 1);
+    // writes are capped at the prompt tokens that are not cache reads
+    assert.equal(tableCostMicros(sonnet, 1_000, 400, 0, { ttl5m: 5_000 }), 400 * 0.3 + 600 * 3.75);
+  });
 });
 
 describe('priceRequest: what each mode and status pays', () => {
@@ -157,6 +178,26 @@ describe('priceRequest: what each mode and status pays', () => {
   });
 });
 
+describe('priceRequest with Anthropic cache writes', () => {
+  test('Router pays the table cost with writes at 1.25 × input; the fee is on the savings only', () => {
+    const sonnet = table.lookup('anthropic/claude-sonnet-4.5')!;
+    const p = priceRequest(
+      { mode: 'router', status: 'ok', originalInputTokens: 12_000, compressedInputTokens: 10_000, cachedInputTokens: 3_000, cacheWriteTokens: 5_000, outputTokens: 100, usageReported: true },
+      sonnet,
+      0.2,
+    );
+    // savings 2,000 × 3 = 6,000 µ$, fee 1,200; cost 27,150 (see above)
+    assert.deepEqual(p, { savingsMicros: 6_000, feeMicros: 1_200, llmCostMicros: 27_150, chargedMicros: 28_350, priceKnown: true });
+    // a reported OpenRouter cost still wins
+    const reported = priceRequest(
+      { mode: 'router', status: 'ok', originalInputTokens: 12_000, compressedInputTokens: 10_000, cachedInputTokens: 3_000, cacheWriteTokens: 5_000, outputTokens: 100, usageReported: true, upstreamCostUsd: 0.02 },
+      sonnet,
+      0.2,
+    );
+    assert.equal(reported.llmCostMicros, 20_000);
+  });
+});
+
 describe('exactness beyond 2^53', () => {
   const pricey: ModelPrice = { ...mini, id: 'pricey', inputPico: 150_000_000, cachedInputPico: 75_000_000, outputPico: 600_000_000 };
 
@@ -164,6 +205,8 @@ describe('exactness beyond 2^53', () => {
     // 10^12 tokens × $150 / 1M = $150,000,000 = 1.5 × 10^14 micro-dollars
     assert.equal(savingsMicros(1e12, 0, pricey), 150_000_000_000_000);
     assert.equal(tableCostMicros(pricey, 1e12, 0, 1e9), 150_000_000_000_000 + 600_000_000_000);
+    // 10^12 5-minute cache writes at $187.50 / 1M
+    assert.equal(tableCostMicros(pricey, 1e12, 0, 0, { ttl5m: 1e12 }), 187_500_000_000_000);
   });
 
   test('the number fast path agrees with exact bigint arithmetic', () => {

@@ -152,6 +152,34 @@ for (const dialect of DIALECTS) {
       await rec.close();
     });
 
+    test('Router LLM cost from the table prices Anthropic cache writes at 1.25 × input (1-hour: 2 ×)', async () => {
+      const acct = await newAccount(t.store);
+      const rec = recorder(t.store);
+      // claude-sonnet-4.5 ($3 in, $0.30 cached, $15 out): 10,000 → 8,000 prompt tokens, of which
+      // 1,000 cache reads, 4,000 5-minute writes and 1,000 1-hour writes; 200 output.
+      // cost = 2,000 × 3 + 1,000 × 0.30 + 4,000 × 3.75 + 1,000 × 6 + 200 × 15
+      //      = 6,000 + 300 + 15,000 + 6,000 + 3,000 = 30,300 µ$; savings 2,000 × 3 = 6,000, fee 1,200
+      rec.record(
+        event(acct, {
+          mode: 'router',
+          model: 'claude-sonnet-4-5-20250929',
+          originalInputTokens: 10_000,
+          compressedInputTokens: 8_000,
+          cachedInputTokens: 1_000,
+          cacheWriteTokens: 4_000,
+          cacheWrite1hTokens: 1_000,
+          outputTokens: 200,
+        }),
+      );
+      await rec.flush();
+      const [row] = await t.store.db.selectFrom('usage').selectAll().where('account_id', '=', acct).execute();
+      assert.equal(Number(row.llm_cost_micros), 30_300);
+      assert.equal(Number(row.fee_micros), 1_200);
+      assert.equal(Number(row.charged_micros), 31_500);
+      assert.equal(Number(row.cached_input_tokens), 1_000);
+      await rec.close();
+    });
+
     test('recorder overdraw race: 50 Router requests of 1,245 against a balance of 5,000', async () => {
       const acct = await newAccount(t.store);
       await ensureBalance(t.store.db, acct, 5_000);

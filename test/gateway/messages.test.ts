@@ -139,6 +139,28 @@ describe('POST /v1/messages', () => {
       assert.equal(ev.status, 'ok');
     });
 
+    test('cache writes (by lifetime) reach the usage event, streamed and not', async () => {
+      const usage = {
+        input_tokens: 120,
+        output_tokens: 9,
+        cache_read_input_tokens: 30,
+        cache_creation_input_tokens: 50,
+        cache_creation: { ephemeral_5m_input_tokens: 40, ephemeral_1h_input_tokens: 10 },
+      };
+      for (const stream of [false, true]) {
+        anthropicMock.reset();
+        events.length = 0;
+        anthropicMock.behavior = { usage };
+        if (stream) await client(nativeKey).messages.stream({ ...richRequest() }).finalMessage();
+        else await client(nativeKey).messages.create({ ...richRequest() });
+        const ev = await waitFor(() => events[0]);
+        assert.equal(ev.compressedInputTokens, 200, `stream=${stream}`);
+        assert.equal(ev.cachedInputTokens, 30);
+        assert.equal(ev.cacheWriteTokens, 40, `stream=${stream}`);
+        assert.equal(ev.cacheWrite1hTokens, 10, `stream=${stream}`);
+      }
+    });
+
     test('tool use: input assembled from input_json_delta', async () => {
       anthropicMock.reset();
       anthropicMock.behavior = { toolUse: { id: 'toolu_1', name: 'get_weather', input: { city: 'Paris', days: 3 } } };

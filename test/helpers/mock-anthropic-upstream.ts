@@ -18,7 +18,13 @@ export interface MockAnthropicBehavior {
   fail?: number;
   failType?: string;
   /** usage reported (defaults below) */
-  usage?: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number };
+  usage?: {
+    input_tokens: number;
+    output_tokens: number;
+    cache_read_input_tokens?: number;
+    cache_creation_input_tokens?: number;
+    cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+  };
   /** streams: destroy the connection after this many events */
   failAfterEvents?: number;
 }

@@ -36,13 +36,32 @@ describe('Anthropic usage', () => {
       promptTokens: 45,
       completionTokens: 7,
       cachedTokens: 30,
+      cacheWriteTokens: 5,
     });
+    // cache writes split by lifetime (1-hour writes are billed at 2 × input, 5-minute at 1.25 ×)
+    assert.deepEqual(
+      readAnthropicUsage({
+        input_tokens: 10,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 50,
+        cache_creation: { ephemeral_5m_input_tokens: 20, ephemeral_1h_input_tokens: 30 },
+        output_tokens: 1,
+      }),
+      { promptTokens: 60, completionTokens: 1, cachedTokens: 0, cacheWriteTokens: 20, cacheWrite1hTokens: 30 },
+    );
+    assert.deepEqual(readAnthropicUsage({ input_tokens: 10, output_tokens: 1, cache_creation_input_tokens: 0 }), { promptTokens: 10, completionTokens: 1, cachedTokens: 0 });
     assert.equal(readAnthropicUsage({}), null);
     assert.deepEqual(toAnthropicUsage({ promptTokens: 45, completionTokens: 7, cachedTokens: 30 }), {
       input_tokens: 15,
       output_tokens: 7,
       cache_read_input_tokens: 30,
       cache_creation_input_tokens: 0,
+    });
+    assert.deepEqual(toAnthropicUsage({ promptTokens: 45, completionTokens: 7, cachedTokens: 30, cacheWriteTokens: 4, cacheWrite1hTokens: 1 }), {
+      input_tokens: 10,
+      output_tokens: 7,
+      cache_read_input_tokens: 30,
+      cache_creation_input_tokens: 5,
     });
   });
 });
@@ -65,6 +84,19 @@ describe('NativeStreamTap', () => {
     assert.equal(Buffer.concat(out).toString('utf8'), stream);
     assert.deepEqual(tap.usage, { promptTokens: 112, completionTokens: 42, cachedTokens: 100 });
     assert.equal(tap.upstreamError, null);
+  });
+
+  test('cache writes by lifetime from message_start reach the usage', () => {
+    const tap = new NativeStreamTap();
+    tap.push(
+      Buffer.from(
+        ev('message_start', {
+          message: { id: 'msg_2', usage: { input_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 70, cache_creation: { ephemeral_5m_input_tokens: 60, ephemeral_1h_input_tokens: 10 }, output_tokens: 1 } },
+        }) + ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } }),
+      ),
+    );
+    tap.end();
+    assert.deepEqual(tap.usage, { promptTokens: 75, completionTokens: 3, cachedTokens: 0, cacheWriteTokens: 60, cacheWrite1hTokens: 10 });
   });
 
   test('an error event is noticed', () => {
