@@ -208,6 +208,37 @@ describe('dashboard API', () => {
     assert.equal((await alice.call('POST', '/api/admin/credits', { accountId: bobId, usd: -1 })).status, 400);
   });
 
+  test('billing ledger is paged: every entry reachable, newest first, no overlap', async () => {
+    const first = await bob.call('GET', '/api/billing');
+    assert.equal(first.body.page, 1);
+    assert.equal(first.body.pageSize, 25);
+    const before = first.body.ledgerTotal as number;
+    const bobId = (await alice.call('GET', '/api/admin/accounts')).body.data.find((a: { email: string }) => a.email === 'bob@example.com').id;
+    for (let i = 0; i < 30; i++) assert.equal((await alice.call('POST', '/api/admin/credits', { accountId: bobId, usd: 0.01, note: `grant ${i}` })).status, 200);
+    const total = before + 30;
+    const seen: { id: string; at: string; note: string | null }[] = [];
+    const pageSize = 12;
+    for (let page = 1; page <= Math.ceil(total / pageSize); page++) {
+      const r = await bob.call('GET', `/api/billing?page=${page}&pageSize=${pageSize}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.ledgerTotal, total);
+      assert.equal(r.body.page, page);
+      assert.equal(r.body.ledger.length, Math.min(pageSize, total - (page - 1) * pageSize));
+      seen.push(...r.body.ledger);
+    }
+    assert.equal(new Set(seen.map((e) => e.id)).size, total, 'every entry once across the pages');
+    assert.equal(seen[0].note, 'grant 29', 'newest first');
+    assert.ok(seen.every((e, i) => i === 0 || seen[i - 1].at >= e.at), 'ordered by time, newest first');
+    assert.ok(seen.slice(-before).every((e) => !/^grant \d+$/.test(e.note ?? '')), 'the oldest entries are on the last page');
+    const past = await bob.call('GET', `/api/billing?page=${Math.ceil(total / pageSize) + 1}&pageSize=${pageSize}`);
+    assert.equal(past.body.ledger.length, 0);
+    assert.equal(past.body.ledgerTotal, total);
+    for (const q of ['page=0', 'pageSize=0', 'pageSize=201', 'page=x']) assert.equal((await bob.call('GET', `/api/billing?${q}`)).status, 400, q);
+    // the default page holds the latest 25, and only the account's own entries
+    assert.equal((await bob.call('GET', '/api/billing')).body.ledger.length, 25);
+    assert.ok(!(await alice.call('GET', '/api/billing?pageSize=200')).body.ledger.some((e: { note: string | null }) => /^grant \d+$/.test(e.note ?? '')));
+  });
+
   test('playground compresses without calling the upstream', async () => {
     const before = mock.requests.length;
     const r = await alice.call('POST', '/api/playground/compress', { text: bigPrompt(), level: 'balanced', model: 'gpt-4o-mini' });

@@ -38,6 +38,7 @@ if (!haveChromium && process.env.CI === 'true') {
 
     const shot = async (page: Page, name: string) => {
       await page.waitForFunction("!document.querySelector('.spinner') && document.fonts.status === 'loaded'");
+      await page.evaluate('window.scrollTo(0, 0)'); // a full-page shot of a scrolled page offsets the sticky sidebar
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
     };
     const newPage = async (viewport = DESKTOP): Promise<Page> => {
@@ -183,6 +184,25 @@ if (!haveChromium && process.env.CI === 'true') {
       await page.getByRole('heading', { name: 'Grant credits' }).waitFor();
       await page.locator('[data-testid=ledger-table]').waitFor();
       await shot(page, 'desktop-10-billing');
+      // past one page of ledger entries, the pager reaches the oldest (the welcome credit)
+      const granted = await page.evaluate(async () => {
+        const me = (await (await fetch('/api/me')).json()) as { csrfToken: string; account: { id: string } };
+        let ok = 0;
+        for (let i = 0; i < 25; i++) {
+          const r = await fetch('/api/admin/credits', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ accountId: me.account.id, usd: 0.01, note: `top-up ${i}` }) });
+          if (r.ok) ok++;
+        }
+        return ok;
+      });
+      assert.equal(granted, 25);
+      await page.reload();
+      const pager = page.getByTestId('ledger-pager');
+      await pager.getByText('27 entries · page 1 of 2').waitFor();
+      assert.equal(await page.locator('[data-testid=ledger-table] tbody tr').count(), 25);
+      await pager.getByRole('button', { name: 'Next' }).click();
+      await pager.getByText('page 2 of 2').waitFor();
+      await page.locator('[data-testid=ledger-table]').getByText('Welcome credit').waitFor();
+      await shot(page, 'desktop-10b-billing-ledger-page-2');
 
       await page.getByRole('link', { name: 'API keys' }).click();
       await page.locator(`tr[data-key-id="${keyId}"]`).getByRole('button', { name: 'Revoke' }).click();

@@ -128,7 +128,11 @@ export interface LedgerEntry {
 
 export interface BillingInfo {
   balanceUsd: number;
+  /** one page of the ledger, newest first */
   ledger: LedgerEntry[];
+  ledgerTotal: number;
+  page: number;
+  pageSize: number;
 }
 
 export interface AdminAccount {
@@ -253,7 +257,7 @@ export const api = {
     request<UsagePage>('GET', `/api/usage${qs({ ...filter, page, pageSize })}`),
   usageCsvUrl: (filter: UsageFilter) => `/api/usage.csv${qs({ ...filter })}`,
   monthly: () => request<{ data: MonthSummary[] }>('GET', '/api/usage/monthly'),
-  billing: () => request<BillingInfo>('GET', '/api/billing'),
+  billing: (page = 1, pageSize = 25) => request<BillingInfo>('GET', `/api/billing${qs({ page, pageSize })}`),
   adminAccounts: () => request<{ data: AdminAccount[] }>('GET', '/api/admin/accounts'),
   adminCreateAccount: (email: string, password: string) =>
     request<{ account: AdminAccount }>('POST', '/api/admin/accounts', { email, password }),

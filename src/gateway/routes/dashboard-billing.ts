@@ -13,17 +13,26 @@ const grantSchema = z.object({
   note: z.string().max(200).optional(),
 });
 
+const ledgerPage = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+});
+
 const newAccountSchema = z.object({ email: z.string().max(254), password: z.string().max(1024) });
 
 export function registerBillingRoutes(api: FastifyInstance, ctx: DashboardContext): void {
+  /** Balance and one page of the ledger, newest first (`page` from 1, `pageSize` up to 200). */
   api.get('/billing', async (request) => {
     const accountId = request.account!.id;
+    const { page, pageSize } = parseInput(ledgerPage, request.query);
     const bal = await balance(ctx.store.db, accountId, ctx.config.freeCreditUsd);
-    const ledger = await ledgerEntries(ctx.store.db, accountId, { limit: 200 });
+    const ledger = await ledgerEntries(ctx.store.db, accountId, { limit: pageSize, offset: (page - 1) * pageSize });
     return {
       balanceUsd: bal.balance_usd,
       ledger: ledger.data.map((e) => ({ id: e.id, at: e.created_at, kind: e.kind, amountUsd: e.amount_usd, balanceAfterUsd: e.balance_after_usd, note: e.note })),
       ledgerTotal: ledger.total,
+      page,
+      pageSize,
     };
   });
 

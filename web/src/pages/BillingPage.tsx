@@ -6,13 +6,18 @@ import { PageHeader } from '../components/Layout';
 import { StatCard } from '../components/StatCard';
 import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
 import { TableCard } from '../components/TableCard';
-import { date, dateTime, usd } from '../format';
+import { date, dateTime, int, usd } from '../format';
 import { useAsync } from '../useAsync';
+
+const PAGE_SIZE = 25;
 
 const KIND_LABEL: Record<string, string> = { grant: 'Credit', charge: 'Usage charge', free_credit: 'Welcome credit', adjustment: 'Adjustment' };
 
 export function BillingPage({ account, meta }: { account: Account; meta: Meta }) {
-  const billing = useAsync(() => api.billing(), []);
+  const [page, setPage] = useState(1);
+  const billing = useAsync(() => api.billing(page, PAGE_SIZE), [page]);
+  const total = billing.data?.ledgerTotal ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   return (
     <>
       <PageHeader title="Billing" subtitle="Your prepaid balance pays for fees (and, for Router keys, the model cost)." />
@@ -27,12 +32,30 @@ export function BillingPage({ account, meta }: { account: Account; meta: Meta })
           </section>
           <section className="section">
             <h2 className="section-title">Ledger</h2>
-            {billing.data.ledger.length === 0 ? (
+            {billing.data.ledger.length === 0 && page === 1 ? (
               <EmptyState title="No ledger entries yet">
                 <p>Credits and charges appear here.</p>
               </EmptyState>
             ) : (
-              <TableCard testId="ledger-table" numeric>
+              <TableCard
+                testId="ledger-table"
+                numeric
+                footer={
+                  <div className="pager" data-testid="ledger-pager">
+                    <span>
+                      {int(total)} entr{total === 1 ? 'y' : 'ies'} · page {page} of {pages}
+                    </span>
+                    <div>
+                      <button className="btn btn-secondary btn-sm" disabled={page <= 1 || billing.loading} onClick={() => setPage(page - 1)}>
+                        Previous
+                      </button>
+                      <button className="btn btn-secondary btn-sm" disabled={page >= pages || billing.loading} onClick={() => setPage(page + 1)}>
+                        Next
+                      </button>
+                    </div>
+                  </div>
+                }
+              >
                 <thead>
                   <tr>
                     <th>Date</th>
