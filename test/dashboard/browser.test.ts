@@ -180,7 +180,15 @@ if (!haveChromium && process.env.CI === 'true') {
       await page.getByTestId('playground-result').waitFor();
       await shot(page, 'desktop-09-playground');
 
+      // error state: the first /api/billing answers 500; the page says so, and Try again recovers
+      await page.route((url) => url.pathname === '/api/billing', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { message: 'The server had an error (injected by the test).', type: 'server_error', code: null } }) }), { times: 1 });
       await page.getByRole('link', { name: 'Billing' }).click();
+      const failed = page.locator('.state-error');
+      await failed.getByText('Something went wrong').waitFor();
+      await failed.getByText('The server had an error (injected by the test).').waitFor();
+      assert.equal(await page.locator('[data-testid=ledger-table]').count(), 0);
+      await shot(page, 'desktop-10a-billing-error');
+      await failed.getByRole('button', { name: 'Try again' }).click();
       await page.getByRole('heading', { name: 'Grant credits' }).waitFor();
       await page.locator('[data-testid=ledger-table]').waitFor();
       await shot(page, 'desktop-10-billing');
