@@ -1,5 +1,6 @@
 // Every environment variable the product reads, parsed once into a typed object.
 // The composition root (gateway/app.ts) and the CLI take a Config; tests build their own.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -34,6 +35,48 @@ export interface Config {
   /** MB of compressed messages kept per process so resent conversations are not recompressed
    *  (COMPRESSION_CACHE_MB, default 32, 0 disables) */
   compressionCacheMb?: number;
+  /** which reverse proxies' X-Forwarded-For / -Host / -Proto to believe (TRUST_PROXY, default none):
+   *  a hop count, the proxies' addresses / CIDRs, or true for any peer */
+  trustProxy?: TrustProxy;
+}
+
+export type TrustProxy = true | number | string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One TRUST_PROXY list entry: an IP, a CIDR (10.0.0.0/8, fd00::/8), an IPv4 with netmask, or a
+ *  proxy-addr name (loopback, linklocal, uniquelocal). */
+function validProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [ip, range, ...rest] = entry.split('/');
+  const family = isIP(ip);
+  if (!family || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
+/** TRUST_PROXY: unset, "", "0", "false", "off" → none; an integer n → the last n hops; "true" →
+ *  every peer (only when nothing but the proxy can reach the gateway); else a comma list. */
+export function parseTrustProxy(raw: string | undefined): TrustProxy | undefined {
+  const v = (raw ?? '').trim();
+  if (['', '0', 'false', 'off', 'no'].includes(v.toLowerCase())) return undefined;
+  if (['true', 'yes', 'all'].includes(v.toLowerCase())) return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((e) => !validProxyEntry(e));
+  if (bad.length > 0 || list.length === 0) {
+    throw new Error(`TRUST_PROXY must be a hop count (1), "true", or a comma-separated list of proxy IPs / CIDRs (127.0.0.1,10.0.0.0/8, loopback); cannot use "${bad.join(', ') || v}"`);
+  }
+  return list;
+}
+
+/** Config.trustProxy as Fastify's option. Fastify ≥ 5.12 treats a bare number as "trust nothing",
+ *  so a hop count becomes proxy-addr's (address, hop) function: the nearest n hops are trusted. */
+export function fastifyTrustProxy(tp: TrustProxy | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (tp === undefined) return false;
+  if (typeof tp === 'number') return (_address: string, hop: number) => hop < tp;
+  return tp;
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -85,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signup,
     publicUrl: env.PUBLIC_URL || undefined,
     compressionCacheMb: num(env, 'COMPRESSION_CACHE_MB', 32),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }
 
@@ -113,4 +157,5 @@ export const ENVIRONMENT_HELP: [string, string][] = [
   ['FREE_CREDIT_USD', 'credit granted to each new account (default 1)'],
   ['SIGNUP', 'open|closed self-service dashboard sign-up (default open)'],
   ['PUBLIC_URL', 'external base URL shown in the dashboard (default http://HOST:PORT)'],
+  ['TRUST_PROXY', 'reverse proxies whose X-Forwarded-For/-Host/-Proto are believed: proxy IPs/CIDRs (127.0.0.1,10.0.0.0/8), a hop count (1) or true (default off)'],
 ];

@@ -8,7 +8,7 @@
 // ROUTES below.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import type { Config } from '../config.js';
+import { fastifyTrustProxy, type Config } from '../config.js';
 import type { Billing } from '../billing/types.js';
 import { compressMessages, countTokens, createCompressionCache } from '../compress/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -128,6 +128,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       loggerInstance: logger as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
       bodyLimit: config.bodyLimit,
+      // TRUST_PROXY: request.ip (sign-in / sign-up limits), request.host (CSRF origin check, base
+      // URL) and request.protocol (Secure cookie) then come from the trusted proxy's X-Forwarded-*
+      trustProxy: fastifyTrustProxy(config.trustProxy),
       genReqId: (req) => {
         const given = req.headers['x-request-id'];
         return typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
