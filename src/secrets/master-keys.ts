@@ -1,11 +1,16 @@
 // Loading the master key(s) that seal upstream keys (DESIGN.md §7).
 // Primary key: OPENCOMPRESS_MASTER_KEY (32 bytes, base64 or hex), else `${dataDir}/master.key`,
 // generated on first start with mode 0600 (the embedded default). Extra keys that can still OPEN
-// (never seal): OPENCOMPRESS_PREVIOUS_MASTER_KEYS, `master.key` when the env key replaced it, and
-// `master.key.next` left by an interrupted file-mode rotation. Each key is known by a key id (kid)
-// derived from it, so a sealed value names the key that opens it without revealing anything.
+// (never seal): OPENCOMPRESS_PREVIOUS_MASTER_KEYS, `master.key` when the env key replaced it,
+// `master.key.next` written by a file-mode rotation before it re-seals anything (left behind if
+// interrupted), and `master.key.previous` — the keys file-mode rotations replaced, one a line,
+// kept until `rotate-master-key --remove-previous` (running gateways and values sealed during a
+// rotation keep working; docs/storage-and-keys.md). Each key is known by a key id (kid) derived
+// from it, so a sealed value names the key that opens it without revealing anything. Key files
+// are written whole or not at all (a temporary file linked or renamed into place), because
+// running processes re-read them (secrets/index.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { SecretsError } from './errors.js';
@@ -30,6 +35,7 @@ export type MasterKeyConfig = Pick<Config, 'dataDir' | 'masterKey'> & { previous
 
 export const MASTER_KEY_FILE = 'master.key';
 export const PENDING_KEY_FILE = 'master.key.next';
+export const PREVIOUS_KEYS_FILE = 'master.key.previous';
 
 /** Deterministic, non-secret id of a key: 8 base64url chars of a domain-separated SHA-256. */
 export function keyId(key: Buffer): string {
@@ -61,10 +67,30 @@ function readKeyFile(path: string): MasterKey {
   return parseMasterKey(readFileSync(path, 'utf8'), `the master key file ${path}`);
 }
 
-/** Write a key file with mode 0600 without ever exposing it more widely; fails if it exists. */
+/** The keys of a file holding one key a line (blank lines ignored). */
+function readKeysFile(path: string): MasterKey[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => parseMasterKey(line, `line ${i + 1} of the master key file ${path}`));
+}
+
+/** A temporary file next to `path` with `text`, mode 0600 (never exposed more widely). */
+function writeTemp(path: string, text: string): string {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+  chmodSync(tmp, 0o600); // in case the umask or filesystem ignored the mode
+  return tmp;
+}
+
+/** Write a key file with mode 0600, whole or not at all; fails (EEXIST) if it exists. */
 export function writeKeyFile(path: string, k: MasterKey): void {
-  writeFileSync(path, encodeMasterKey(k) + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600); // in case the umask or filesystem ignored the mode
+  const tmp = writeTemp(path, encodeMasterKey(k) + '\n');
+  try {
+    linkSync(tmp, path); // atomic, and fails if `path` exists — a reader never sees half a key
+  } finally {
+    unlinkSync(tmp);
+  }
 }
 
 /** Read `${dataDir}/master.key`, creating it (0600) on first start; safe if two processes race. */
@@ -103,6 +129,8 @@ export function loadMasterKeys(config: MasterKeyConfig): Keyring {
     const next = readKeyFile(pending);
     byKid.set(next.kid, next);
   }
+  const previous = join(config.dataDir, PREVIOUS_KEYS_FILE);
+  if (existsSync(previous)) for (const k of readKeysFile(previous)) byKid.set(k.kid, k);
   (config.previousMasterKeys ?? []).forEach((text, i) => {
     const k = parseMasterKey(text, `OPENCOMPRESS_PREVIOUS_MASTER_KEYS entry ${i + 1}`);
     byKid.set(k.kid, k);
@@ -121,7 +149,32 @@ export function readPendingKey(dataDir: string): MasterKey | undefined {
   return existsSync(path) ? readKeyFile(path) : undefined;
 }
 
-/** File-mode rotation, last step: the new key replaces master.key atomically; the old key is gone. */
+/** The keys in `master.key.previous` (empty when there is none). */
+export function readPreviousKeys(dataDir: string): MasterKey[] {
+  const path = join(dataDir, PREVIOUS_KEYS_FILE);
+  return existsSync(path) ? readKeysFile(path) : [];
+}
+
+/**
+ * File-mode rotation, last step: the current master.key is added to master.key.previous (so what
+ * it sealed stays readable: running gateways, values sealed while the rotation ran), then the new
+ * key replaces master.key. Each file changes atomically; a crash in between leaves both keys
+ * readable and the rotation finishes when run again.
+ */
 export function promotePendingKey(dataDir: string): void {
-  renameSync(join(dataDir, PENDING_KEY_FILE), join(dataDir, MASTER_KEY_FILE));
+  const file = join(dataDir, MASTER_KEY_FILE);
+  const pending = join(dataDir, PENDING_KEY_FILE);
+  if (existsSync(file)) {
+    const old = readKeyFile(file);
+    const kept = readPreviousKeys(dataDir).filter((k) => k.kid !== old.kid && k.kid !== readKeyFile(pending).kid);
+    const previous = join(dataDir, PREVIOUS_KEYS_FILE);
+    renameSync(writeTemp(previous, [...kept, old].map((k) => encodeMasterKey(k) + '\n').join('')), previous);
+  }
+  renameSync(pending, file);
+}
+
+/** File-mode rotation, final clean-up: forget the replaced keys (the caller checked nothing is sealed under them). */
+export function removePreviousKeys(dataDir: string): void {
+  const path = join(dataDir, PREVIOUS_KEYS_FILE);
+  if (existsSync(path)) unlinkSync(path);
 }

@@ -4,7 +4,7 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -194,11 +194,22 @@ describe('CLI: accounts, keys, migrate, rotate-master-key (SQLite, embedded mast
     assert.notEqual(readFileSync(join(dataDir, 'master.key'), 'utf8'), oldKeyFile);
     assert.ok(!rot.stdout.includes(oldKeyFile.trim()) && !rot.stdout.includes(readFileSync(join(dataDir, 'master.key'), 'utf8').trim()), 'no key printed');
     await withKeys(async (keys, secrets) => {
-      assert.deepEqual([...secrets.keyring.byKid.keys()], [result.kid]);
+      assert.equal(secrets.primaryKid, result.kid);
+      assert.equal(secrets.keyring.byKid.size, 2, 'the old key is kept (decrypt only) until --remove-previous');
       const resolved = await keys.verify(byok.key);
       assert.equal(resolved?.rpm, 5);
       assert.equal(secrets.open(resolved!.sealedUpstreamKey!, upstreamKeyAad(accountId, byok.id)), UPSTREAM_KEY);
     });
+    const removed = cli(['rotate-master-key', '--remove-previous', '--json']);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual([oneJson(removed.stdout).removed, oneJson(removed.stdout).resealed, oneJson(removed.stdout).kid], [1, 0, result.kid]);
+    assert.equal(existsSync(join(dataDir, 'master.key.previous')), false);
+    await withKeys(async (keys, secrets) => {
+      assert.deepEqual([...secrets.keyring.byKid.keys()], [result.kid], 'only the new key is left');
+      const resolved = await keys.verify(byok.key);
+      assert.equal(secrets.open(resolved!.sealedUpstreamKey!, upstreamKeyAad(accountId, byok.id)), UPSTREAM_KEY);
+    });
+    assert.equal((await inproc(['rotate-master-key', '--remove-previous', '--new-key', result.kid])).code, 2);
     assert.equal((await inproc(['rotate-master-key', '--new-key', 'not-a-key'])).code, 2);
   });
 

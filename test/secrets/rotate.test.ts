@@ -2,13 +2,13 @@
 // keys still verify (the pepper is re-sealed, not changed), and the old master key is not needed.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccount } from '../../src/accounts/accounts.js';
 import { createKeyService } from '../../src/accounts/keys.js';
 import { createSecrets, Secrets, SecretsError, upstreamKeyAad } from '../../src/secrets/index.js';
-import { encodeMasterKey, generateMasterKey, loadMasterKeys, promotePendingKey, writePendingKey } from '../../src/secrets/master-keys.js';
+import { encodeMasterKey, generateMasterKey, loadMasterKeys, promotePendingKey, removePreviousKeys, writePendingKey } from '../../src/secrets/master-keys.js';
 import { resealAll, sealedKidCounts } from '../../src/secrets/rotate.js';
 import { getSetting } from '../../src/store/settings.js';
 import { findKeyById } from '../../src/store/keys.js';
@@ -56,6 +56,7 @@ for (const dialect of DIALECTS) {
       const dir = tempDir();
       try {
         const oldSecrets = createSecrets({ dataDir: dir });
+        const oldOnly = new Secrets(oldSecrets.keyring); // fixed keys: never re-reads the files
         const seeded = await seed(store, oldSecrets, 3);
         const target = generateMasterKey();
         writePendingKey(dir, target);
@@ -63,7 +64,12 @@ for (const dialect of DIALECTS) {
         assert.deepEqual([result.kid, result.resealed, result.alreadyCurrent], [target.kid, 4, 0]); // 3 upstream keys + pepper
         promotePendingKey(dir);
         assert.equal(existsSync(join(dir, 'master.key.next')), false);
+        assert.equal(statSync(join(dir, 'master.key.previous')).mode & 0o777, 0o600);
+        const afterRotation = loadMasterKeys({ dataDir: dir });
+        assert.equal(afterRotation.primary.kid, target.kid);
+        assert.deepEqual([...afterRotation.byKid.keys()].sort(), [target.kid, oldSecrets.primaryKid].sort(), 'the old key stays readable (master.key.previous)');
 
+        removePreviousKeys(dir);
         const reloaded = loadMasterKeys({ dataDir: dir });
         assert.deepEqual([...reloaded.byKid.keys()], [target.kid], 'only the new key is left');
         const newSecrets = new Secrets(reloaded);
@@ -71,7 +77,11 @@ for (const dialect of DIALECTS) {
         assert.deepEqual([...(await sealedKidCounts(store, newSecrets)).entries()], [[target.kid, 4]]);
 
         const row = await findKeyById(store.db, seeded.made[0].id);
-        assert.throws(() => oldSecrets.open(row!.upstream_key_sealed!, upstreamKeyAad(seeded.accountId, seeded.made[0].id)), SecretsError);
+        const aad = upstreamKeyAad(seeded.accountId, seeded.made[0].id);
+        assert.throws(() => oldOnly.open(row!.upstream_key_sealed!, aad), SecretsError, 'the old key alone cannot open it');
+        // a process started before the rotation (createSecrets) re-reads the key files on the unknown key id
+        assert.equal(oldSecrets.open(row!.upstream_key_sealed!, aad), seeded.made[0].upstream);
+        assert.equal(oldSecrets.primaryKid, target.kid, 'and seals under the new key from now on');
         const again = await resealAll(store, newSecrets);
         assert.deepEqual([again.resealed, again.alreadyCurrent], [0, 4], 'idempotent');
       } finally {
