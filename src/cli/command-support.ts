@@ -20,6 +20,8 @@ export interface CommandContext {
 export interface KeysContext extends CommandContext {
   secrets: Secrets;
   keys: KeyService;
+  /** key changes are announced to running gateways over Redis (REDIS_URL set and reachable) */
+  notices: boolean;
 }
 
 export async function openContext(env: NodeJS.ProcessEnv = process.env): Promise<CommandContext> {
@@ -35,6 +37,7 @@ export async function openKeysContext(env: NodeJS.ProcessEnv = process.env): Pro
   try {
     const base = { store, secrets, allowPrivateUpstreams: config.allowPrivateUpstreams };
     let keys: KeyService;
+    let notices = Boolean(config.redisUrl);
     try {
       keys = await createKeyService({ ...base, redisUrl: config.redisUrl });
     } catch (err) {
@@ -42,12 +45,14 @@ export async function openKeysContext(env: NodeJS.ProcessEnv = process.env): Pro
       // A revocation must still go through when Redis is down: gateways follow within the 1 s cache TTL.
       console.error(`opencompress: warning: ${(err as Error).message}; continuing without Redis (gateways notice changes within 1 s)`);
       keys = await createKeyService(base);
+      notices = false;
     }
     return {
       config,
       store,
       secrets,
       keys,
+      notices,
       async close() {
         await keys.close();
         await store.close();

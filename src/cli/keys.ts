@@ -159,7 +159,12 @@ async function revoke(argv: string[]): Promise<number> {
   return withKeysContext(async (ctx) => {
     const k = await ctx.keys.revoke(positionals[0]);
     if (values.json) printJson({ id: k.id, prefix: k.prefix, status: k.status, revoked_at: k.revokedAt });
-    else console.log(`Revoked ${k.id} (${k.prefix}) at ${k.revokedAt}. Requests with it are refused from now on.`);
+    else {
+      // DESIGN §3: a revoked key fails on every node within 1 s. Without a Redis notice a running
+      // gateway may still accept it from its key cache until the entry expires (≤ 1 s).
+      const when = ctx.notices ? 'at once (notice sent over Redis; within 1 second at the latest)' : 'within 1 second (when their key cache entry expires)';
+      console.log(`Revoked ${k.id} (${k.prefix}) at ${k.revokedAt}. Running gateways refuse it ${when}.`);
+    }
     return 0;
   });
 }

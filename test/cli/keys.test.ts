@@ -214,6 +214,12 @@ describe('CLI: accounts, keys, migrate, rotate-master-key (SQLite, embedded mast
   });
 
   test('keys revoke: the key stops verifying; migrate --json reports the schema up to date', async () => {
+    const router = oneJson((await inproc(['keys', 'create', '--account', accountId, '--mode', 'router', '--json'])).stdout);
+    const human = await inproc(['keys', 'revoke', router.id]);
+    assert.equal(human.code, 0, human.stderr);
+    // without REDIS_URL another gateway may accept it from its key cache for up to 1 s (DESIGN §3): say so
+    assert.match(human.stdout, /Running gateways refuse it within 1 second/);
+    assert.doesNotMatch(human.stdout, /from now on|at once/);
     const r = oneJson(cli(['keys', 'revoke', byok.id, '--json']).stdout);
     assert.equal(r.status, 'revoked');
     await withKeys(async (keys) => assert.equal(await keys.verify(byok.key), null));
