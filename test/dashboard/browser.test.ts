@@ -113,10 +113,13 @@ if (!haveChromium && process.env.CI === 'true') {
       const baseUrlInput = dialog.getByLabel('Upstream base URL');
       assert.equal(await baseUrlInput.inputValue(), '');
       assert.match((await baseUrlInput.getAttribute('placeholder')) ?? '', /YOUR-RESOURCE/);
+      await dialog.getByLabel('Upstream API key').focus();
+      await shot(page, 'desktop-04a-create-key-azure-empty');
       await baseUrlInput.fill('https://YOUR-RESOURCE.openai.azure.com/openai/v1');
       await dialog.getByLabel('Upstream API key').fill(UPSTREAM_KEY);
       await dialog.getByRole('button', { name: 'Create key' }).click();
       await dialog.getByText('Replace YOUR-RESOURCE in the base URL').waitFor();
+      await shot(page, 'desktop-04b-create-key-azure-refused');
       await dialog.locator('select[name=preset]').selectOption('custom');
       await dialog.getByLabel('Upstream base URL').fill(mock.baseUrl);
       await dialog.getByLabel('Upstream API key').fill(UPSTREAM_KEY);

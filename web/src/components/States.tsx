@@ -1,5 +1,5 @@
 // Loading, error and empty states, so every page shows the same thing while waiting or failing.
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -35,9 +35,14 @@ export function EmptyState({ title, children, action }: { title: string; childre
 }
 
 export function InlineError({ message }: { message: string | undefined }) {
+  const ref = useRef<HTMLDivElement>(null);
+  // forms in a scrolling dialog put the error below the fold: bring it into view when it appears
+  useEffect(() => {
+    if (message) ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [message]);
   if (!message) return null;
   return (
-    <div className="inline-error" role="alert">
+    <div className="inline-error" role="alert" ref={ref}>
       {message}
     </div>
   );
