@@ -174,10 +174,12 @@ export async function callUpstream(
   send: () => Promise<UpstreamResponse>,
   statusError: (res: UpstreamResponse) => Promise<UpstreamStatusFailure>,
 ): Promise<UpstreamResponse> {
+  const start = performance.now();
   let upstream: UpstreamResponse;
   try {
     upstream = await send();
   } catch (err) {
+    oc.upstreamMs = elapsedMs(start);
     const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure('connect', 'upstream request failed');
     run.failure = 'upstream_error';
     oc.outcome = `upstream_${failure.kind}`;
@@ -187,12 +189,17 @@ export async function callUpstream(
   oc.upstreamStatus = upstream.statusCode;
   if (upstream.statusCode >= 400) {
     const { error, status } = await statusError(upstream);
+    oc.upstreamMs = elapsedMs(start);
     run.failure = status;
     oc.outcome = 'upstream_status';
     ctx.metrics.upstreamErrors.inc({ kind: upstream.statusCode >= 500 ? 'status_5xx' : 'status_4xx' });
     throw error;
   }
   return upstream;
+}
+
+function elapsedMs(start: number): number {
+  return Math.round((performance.now() - start) * 100) / 100;
 }
 
 /** The gateway's own response headers: request id, rate-limit headers, level and token counts. */
@@ -208,7 +215,7 @@ export function gatewayHeaders(request: FastifyRequest, admitted: AdmittedReques
 
 /** After the relay: upstream time, and the outcome (a mid-stream failure, or ok / client_aborted). */
 export function finishRelay(ctx: GatewayContext, oc: RequestFacts, run: ChatRun, upstreamStart: number, failure: UpstreamFailure | null): void {
-  oc.upstreamMs = Math.round((performance.now() - upstreamStart) * 100) / 100;
+  oc.upstreamMs = elapsedMs(upstreamStart);
   if (failure) {
     run.failure = 'upstream_error';
     oc.outcome = `upstream_${failure.kind}_mid_stream`;

@@ -2,6 +2,10 @@
 // (so hijacked streaming responses are covered too). Routes add what they know (key id, mode,
 // model, level, tokens, upstream time, outcome) to `request.oc`; headers and bodies are never
 // logged. Also sets `x-request-id` on every response and maintains the in-flight gauge.
+// A route whose handler is still running when the response closes (a relay finishing its
+// bookkeeping, an upstream call a client walked away from) holds the line with `holdRequestLog`:
+// status and duration are taken at `close`, the line and metrics are written when the handler
+// calls `releaseRequestLog` — so upstream time and outcome are always in them.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -29,7 +33,24 @@ declare module 'fastify' {
     oc: RequestFacts;
     /** process.hrtime.bigint() when the request arrived */
     ocStart: bigint;
+    /** 1 while a route holds the log line (holdRequestLog) */
+    ocHold: number;
+    /** the line to write when the hold is released (set at `close` while held) */
+    ocFlush: (() => void) | null;
   }
+}
+
+/** The route's handler runs on: the log line waits for releaseRequestLog (status and ms are still taken at `close`). */
+export function holdRequestLog(request: FastifyRequest): void {
+  request.ocHold = 1;
+}
+
+/** The handler is done: writes the line if the response has already closed. */
+export function releaseRequestLog(request: FastifyRequest): void {
+  const flush = request.ocFlush;
+  request.ocHold = 0;
+  request.ocFlush = null;
+  if (flush) flush();
 }
 
 export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics): void {
@@ -47,6 +68,30 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
   };
   app.decorateRequest('oc', null as unknown as RequestFacts);
   app.decorateRequest('ocStart', 0n);
+  app.decorateRequest('ocHold', 0);
+  app.decorateRequest('ocFlush', null);
+  const write = (request: FastifyRequest, seconds: number, status: number) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    // The compression level is logged as `compression`: spread as `level` it would repeat pino's
+    // own "level" key in the JSON line, and parsers keep the last one ("off" instead of "info").
+    const { level: compression, ...oc } = request.oc;
+    const s = series(route, status, oc.mode ?? 'none');
+    s.requests.inc();
+    s.duration.observe(seconds);
+    if (oc.upstreamMs !== undefined && status < 400) metrics.overhead.observe(Math.max(0, seconds - oc.upstreamMs / 1000));
+    const q = request.url.indexOf('?');
+    request.log.info(
+      {
+        method: request.method,
+        url: q < 0 ? request.url : request.url.slice(0, q),
+        status,
+        ms: Math.round(seconds * 10000) / 10,
+        ...oc,
+        compression,
+      },
+      'request',
+    );
+  };
   app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
     request.ocStart = process.hrtime.bigint();
     request.oc = {};
@@ -55,27 +100,9 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
     reply.raw.once('close', () => {
       metrics.inflight.dec();
       const seconds = Number(process.hrtime.bigint() - request.ocStart) / 1e9;
-      const route = request.routeOptions?.url ?? 'unmatched';
       const status = reply.raw.writableFinished ? reply.raw.statusCode : 499;
-      // The compression level is logged as `compression`: spread as `level` it would repeat pino's
-      // own "level" key in the JSON line, and parsers keep the last one ("off" instead of "info").
-      const { level: compression, ...oc } = request.oc;
-      const s = series(route, status, oc.mode ?? 'none');
-      s.requests.inc();
-      s.duration.observe(seconds);
-      if (oc.upstreamMs !== undefined && status < 400) metrics.overhead.observe(Math.max(0, seconds - oc.upstreamMs / 1000));
-      const q = request.url.indexOf('?');
-      request.log.info(
-        {
-          method: request.method,
-          url: q < 0 ? request.url : request.url.slice(0, q),
-          status,
-          ms: Math.round(seconds * 10000) / 10,
-          ...oc,
-          compression,
-        },
-        'request',
-      );
+      if (request.ocHold) request.ocFlush = () => write(request, seconds, status);
+      else write(request, seconds, status);
     });
     done();
   });

@@ -78,4 +78,31 @@ describe('routes', () => {
     }
     assert.match(text, /opencompress_requests_total\{route="\/v1\/models",status="200",mode="router"\} 1/);
   });
+
+  test('every relayed request observes the gateway overhead and logs upstreamMs and outcome', async () => {
+    const { key, id } = await gw.createKey({ mode: 'byok' });
+    const client = gw.client(key);
+    const count = async () => {
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      return Number(/^opencompress_gateway_overhead_seconds_count (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await count();
+    const messages = [{ role: 'user' as const, content: 'Tell me a story.' }];
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+    for await (const _ of stream) void _;
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages }, { headers: { 'x-opencompress-level': 'off' } });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await count()) - before, 3, 'one overhead observation per relayed request');
+    const lines = gw.logs
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === 'request' && l.keyId === id && l.url === '/v1/chat/completions');
+    assert.equal(lines.length, 3);
+    for (const l of lines) {
+      assert.equal(l.outcome, 'ok');
+      assert.equal(typeof l.upstreamMs, 'number');
+      assert.ok(l.upstreamMs >= 0 && l.upstreamMs <= l.ms, `upstreamMs ${l.upstreamMs} within ms ${l.ms}`);
+      assert.equal(l.upstreamStatus, 200);
+    }
+  });
 });

@@ -14,6 +14,7 @@ import { invalidRequest } from '../errors.js';
 import { relayBody, relaySse } from '../relay.js';
 import { admitRequest, callUpstream, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
 import { upstreamStatusError } from '../upstream-errors.js';
+import { holdRequestLog, releaseRequestLog } from '../request-log.js';
 
 /** Client headers passed on to a user's own upstream (BYOK): account selection and beta flags. */
 const FORWARDED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 'anthropic-beta', 'http-referer', 'x-title'];
@@ -144,5 +145,13 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
 }
 
 export const chatCompletionsRoute: RouteModule = (app, ctx) => {
-  app.post('/v1/chat/completions', (request, reply) => handle(ctx, request, reply));
+  app.post('/v1/chat/completions', async (request, reply) => {
+    // the log line waits for the handler: upstream time and outcome are known only after the relay
+    holdRequestLog(request);
+    try {
+      await handle(ctx, request, reply);
+    } finally {
+      releaseRequestLog(request);
+    }
+  });
 };

@@ -15,6 +15,7 @@ import { toAnthropicMessage } from '../../upstream/anthropic/translate-response.
 import { readAnthropicUsage } from '../../upstream/anthropic/usage.js';
 import type { GatewayContext, RouteModule } from '../context.js';
 import { invalidRequest, upstreamFailed } from '../errors.js';
+import { holdRequestLog, releaseRequestLog } from '../request-log.js';
 import { relayBody } from '../relay.js';
 import { admitRequest, callUpstream, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
 import { failureToError } from '../upstream-errors.js';
@@ -146,6 +147,14 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
 export const messagesRoute: RouteModule = async (app, ctx) => {
   await app.register(async (scope) => {
     installAnthropicErrorHandler(scope, ctx.config);
-    scope.post('/v1/messages', (request, reply) => handle(ctx, request, reply));
+    scope.post('/v1/messages', async (request, reply) => {
+      // the log line waits for the handler: upstream time and outcome are known only after the relay
+      holdRequestLog(request);
+      try {
+        await handle(ctx, request, reply);
+      } finally {
+        releaseRequestLog(request);
+      }
+    });
   });
 };
