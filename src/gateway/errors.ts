@@ -77,6 +77,10 @@ export const upstreamRejected = (status: number, message: string) =>
 export const upstreamTimeout = (what: string) =>
   new GatewayError(504, 'upstream_error', `Upstream timed out (${what})`, 'upstream_timeout');
 
+/** The client went away before the answer (never sent: there is nobody to send it to; nginx's 499). */
+export const clientClosedRequest = () =>
+  new GatewayError(499, 'invalid_request_error', 'The client closed the request before the upstream answered', 'client_closed_request');
+
 export const notFound = (method: string, url: string) =>
   new GatewayError(404, 'not_found_error', `No route for ${method} ${url.split('?')[0]}`, 'not_found');
 

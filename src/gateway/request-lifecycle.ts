@@ -10,12 +10,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Admission } from '../billing/types.js';
 import type { ChatMessage, CompressResult } from '../compress/types.js';
 import { UpstreamAbort } from '../upstream/abort.js';
-import { UpstreamFailure, type UpstreamResponse, type UpstreamTarget } from '../upstream/client.js';
+import { classifyUpstreamError, UpstreamFailure, type UpstreamResponse, type UpstreamTarget } from '../upstream/client.js';
 import type { CapturedUsage } from '../upstream/usage.js';
 import { authenticate } from './auth.js';
 import { compressionControl, type CompressionControl } from './compression-control.js';
 import type { GatewayContext, GatewayKey } from './context.js';
-import { GatewayError, insufficientBalance, rateLimited, shuttingDown } from './errors.js';
+import { clientClosedRequest, GatewayError, insufficientBalance, rateLimited, shuttingDown } from './errors.js';
 import type { RequestFacts } from './request-log.js';
 import { failureToError, type UpstreamStatusFailure } from './upstream-errors.js';
 import { resolveTarget, type TargetKind } from './upstream-target.js';
@@ -165,7 +165,9 @@ export function compressRun<M>(
 /**
  * Sends the request (`send`) and returns an upstream that answered < 400; otherwise records the
  * failure on the run, the request facts and the metrics, and throws the gateway error
- * (`statusError` maps an answered ≥ 400 in the route's own terms).
+ * (`statusError` maps an answered ≥ 400 in the route's own terms). A client that left before the
+ * upstream answered is not an upstream failure: the call was aborted on the client's behalf, so
+ * the outcome is `client_aborted` (usage status too) and no upstream error is counted.
  */
 export async function callUpstream(
   ctx: GatewayContext,
@@ -180,6 +182,7 @@ export async function callUpstream(
     upstream = await send();
   } catch (err) {
     oc.upstreamMs = elapsedMs(start);
+    if (run.clientAborted) throw clientGone(oc);
     const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure('connect', 'upstream request failed');
     run.failure = 'upstream_error';
     oc.outcome = `upstream_${failure.kind}`;
@@ -188,18 +191,36 @@ export async function callUpstream(
   }
   oc.upstreamStatus = upstream.statusCode;
   if (upstream.statusCode >= 400) {
-    const { error, status } = await statusError(upstream);
+    let mapped: UpstreamStatusFailure;
+    try {
+      mapped = await statusError(upstream);
+    } catch (err) {
+      // reading the error body failed: the client left (abort), or the upstream broke off
+      oc.upstreamMs = elapsedMs(start);
+      if (run.clientAborted) throw clientGone(oc);
+      const failure = classifyUpstreamError(err);
+      run.failure = 'upstream_error';
+      oc.outcome = `upstream_${failure.kind}`;
+      ctx.metrics.upstreamErrors.inc({ kind: failure.kind });
+      throw failureToError(failure);
+    }
     oc.upstreamMs = elapsedMs(start);
-    run.failure = status;
+    run.failure = mapped.status;
     oc.outcome = 'upstream_status';
     ctx.metrics.upstreamErrors.inc({ kind: upstream.statusCode >= 500 ? 'status_5xx' : 'status_4xx' });
-    throw error;
+    throw mapped.error;
   }
   return upstream;
 }
 
 function elapsedMs(start: number): number {
   return Math.round((performance.now() - start) * 100) / 100;
+}
+
+/** The client left while the upstream was being called: nothing can be sent any more. */
+function clientGone(oc: RequestFacts): GatewayError {
+  oc.outcome = 'client_aborted';
+  return clientClosedRequest();
 }
 
 /** The gateway's own response headers: request id, rate-limit headers, level and token counts. */

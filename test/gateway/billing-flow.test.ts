@@ -179,4 +179,37 @@ describe('billing seam', () => {
       assert.equal(mock.requests.length, 0, 'nothing forwarded upstream');
     });
   }
+
+  for (const [route, body] of [
+    ['chat/completions', { model: 'm', messages: [{ role: 'user', content: 'x' }] }],
+    ['messages', { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }],
+  ] as const) {
+    test(`/v1/${route}: a client that leaves before the upstream answered is client_aborted, not an upstream failure`, async () => {
+      billing.reset();
+      mock.reset();
+      mock.enqueue({ hang: true });
+      const upstreamErrors = async () => {
+        const text = await (await fetch(`${gw.url}/metrics`)).text();
+        return [...text.matchAll(/^opencompress_upstream_errors_total\{kind="([a-z_0-9]+)"\} (\d+)/gm)].reduce((n, m) => n + Number(m[2]), 0);
+      };
+      const errorsBefore = await upstreamErrors();
+      const logsBefore = gw.logs.length;
+      const req = httpRequest(`${gw.baseUrl}/${route}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+      req.on('error', () => undefined);
+      req.end(JSON.stringify(body));
+      for (let i = 0; i < 200 && mock.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(mock.requests.length, 1, 'forwarded; the upstream is thinking');
+      req.destroy();
+      await mock.waitForAborts(1);
+      await billing.waitForEvents(1);
+      assert.equal(billing.events[0].status, 'client_aborted');
+      assert.equal(billing.released, 1);
+      assert.equal(await upstreamErrors(), errorsBefore, 'no upstream error counted');
+      await new Promise((r) => setTimeout(r, 50));
+      const line = gw.logs.slice(logsBefore).map((l) => JSON.parse(l)).find((l) => l.msg === 'request' && l.url === `/v1/${route}`);
+      assert.equal(line?.outcome, 'client_aborted', JSON.stringify(line));
+      assert.equal(line.status, 499);
+      assert.ok(!gw.logs.slice(logsBefore).some((l) => l.includes('unhandled error')));
+    });
+  }
 });

@@ -14,7 +14,7 @@ import { ChatToMessagesStream, messageToEvents } from '../../upstream/anthropic/
 import { toAnthropicMessage } from '../../upstream/anthropic/translate-response.js';
 import { readAnthropicUsage } from '../../upstream/anthropic/usage.js';
 import type { GatewayContext, RouteModule } from '../context.js';
-import { invalidRequest, upstreamFailed } from '../errors.js';
+import { clientClosedRequest, invalidRequest, upstreamFailed } from '../errors.js';
 import { holdRequestLog, releaseRequestLog } from '../request-log.js';
 import { relayBody } from '../relay.js';
 import { admitRequest, callUpstream, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
@@ -120,6 +120,10 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     try {
       payload = await readJsonObject(upstream.body);
     } catch (err) {
+      if (run.clientAborted) {
+        oc.outcome = 'client_aborted';
+        throw clientClosedRequest();
+      }
       const f = err instanceof UpstreamFailure ? err : classifyUpstreamError(err);
       run.failure = 'upstream_error';
       oc.outcome = `upstream_${f.kind}_mid_body`;

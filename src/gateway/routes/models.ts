@@ -1,15 +1,26 @@
 // GET /v1/models — Router keys see the operator's configured list (ROUTER_MODELS); BYOK keys (and
 // header BYOK) see their upstream's own list, normalised to OpenAI's {object:'list', data:[…]}.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UpstreamFailure } from '../../upstream/client.js';
 import { UpstreamAbort } from '../../upstream/abort.js';
 import { upstreamErrorMessage } from '../../upstream/error-message.js';
 import { authenticate } from '../auth.js';
 import type { RouteModule } from '../context.js';
-import { upstreamFailed, upstreamNotAllowed, upstreamRejected, upstreamTimeout } from '../errors.js';
+import { clientClosedRequest, upstreamFailed, upstreamNotAllowed, upstreamRejected, upstreamTimeout } from '../errors.js';
+import { holdRequestLog, releaseRequestLog } from '../request-log.js';
 import { resolveTarget } from '../upstream-target.js';
 
 export const modelsRoute: RouteModule = (app, ctx) => {
   app.get('/v1/models', async (request, reply) => {
+    holdRequestLog(request); // the outcome of a client that left is known only after the upstream call
+    try {
+      return await listModels(request, reply);
+    } finally {
+      releaseRequestLog(request);
+    }
+  });
+
+  async function listModels(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const key = await authenticate(ctx, request);
     request.oc.keyId = key.id;
     const hasHeaderUpstream = request.headers['x-upstream-base-url'] !== undefined || request.headers['x-upstream-key'] !== undefined;
@@ -29,6 +40,11 @@ export const modelsRoute: RouteModule = (app, ctx) => {
       result = await ctx.upstream.models(target, abort);
     } catch (err) {
       const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('connect', 'upstream request failed');
+      if (abort.aborted) {
+        // the client left: not an upstream failure, and nobody to answer
+        request.oc.outcome = 'client_aborted';
+        throw clientClosedRequest();
+      }
       ctx.metrics.upstreamErrors.inc({ kind: f.kind });
       if (f.kind === 'timeout') throw upstreamTimeout(f.phase ?? 'headers');
       if (f.kind === 'not_allowed') throw upstreamNotAllowed(f.message);
@@ -41,5 +57,5 @@ export const modelsRoute: RouteModule = (app, ctx) => {
     }
     if (result.payload === null) throw upstreamFailed('Upstream returned a model list that is not JSON');
     return result.payload;
-  });
+  }
 };
