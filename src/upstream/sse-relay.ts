@@ -1,14 +1,18 @@
 // Relays an upstream's Server-Sent Events to the client event by event, as they arrive: each
-// complete event is passed on byte for byte unless it needs one of three things —
+// complete event is passed on byte for byte unless it needs one of four things —
 //   * its `usage` is read (always) so billing sees the upstream's token counts;
 //   * the usage-only chunk (`choices: []`) is dropped when the gateway, not the client, asked for
 //     it with stream_options.include_usage;
 //   * tool-call deltas without `index` (some OpenAI-compatible servers omit it) get one, so SDKs
-//     that accumulate tool calls by index work.
-// Only a trailing partial event is held back until its terminating blank line arrives. Comments
-// and keep-alives (`: ping`) are passed on. A substring pre-check keeps the common chunk free of
-// JSON parsing. (eventsource-parser cannot hand back the raw bytes of an event nor drop one, so the
-// framing here is a small purpose-built splitter; it follows the SSE spec's line rules.)
+//     that accumulate tool calls by index work;
+//   * an error event (`event: error`, or a payload with `error`) — and any event that contains
+//     the upstream key itself — is redacted (error-message.ts: the same redaction as a
+//     non-streamed error body), because upstreams echo request headers in error messages.
+// Only a trailing partial event is held back until its terminating blank line arrives.
+// Comments and keep-alives (`: ping`) are passed on. A substring pre-check keeps the common chunk
+// free of JSON parsing. (eventsource-parser cannot hand back the raw bytes of an event nor drop
+// one, so the framing here is a small purpose-built splitter; it follows the SSE spec's line rules.)
+import { containsSecret, redactJsonText, redactSecrets } from './error-message.js';
 import { readUsage, type CapturedUsage } from './usage.js';
 
 export interface SseRelayOptions {
@@ -16,6 +20,8 @@ export interface SseRelayOptions {
   hideUsageChunk: boolean;
   /** where the provider puts usage in a chunk (default `usage`) */
   usageOf?: (payload: Record<string, unknown>) => unknown;
+  /** values that must never reach the client (the upstream key of this call) */
+  secrets?: readonly string[];
 }
 
 interface ToolState {
@@ -23,19 +29,29 @@ interface ToolState {
   last: number;
 }
 
+/** The data of an event's lines (`data:` lines joined by newlines). */
+function dataOf(lines: readonly string[]): string {
+  let data = '';
+  let n = 0;
+  for (const line of lines) if (line.startsWith('data:')) data += (n++ ? '\n' : '') + (line.startsWith('data: ') ? line.slice(6) : line.slice(5));
+  return data;
+}
+
 export class SseRelay {
   usage: CapturedUsage | null = null;
   /** the upstream sent `data: [DONE]` */
   done = false;
-  /** message of an error the upstream reported inside the stream */
+  /** message of an error the upstream reported inside the stream (redacted) */
   upstreamError: string | null = null;
   private pending = '';
+  private readonly secrets: readonly string[];
   private readonly decoder = new TextDecoder();
   private readonly tools = new Map<number, ToolState>();
   private readonly usageOf: (payload: Record<string, unknown>) => unknown;
 
   constructor(private readonly opts: SseRelayOptions) {
     this.usageOf = opts.usageOf ?? ((p) => p.usage);
+    this.secrets = opts.secrets ?? [];
   }
 
   /** Feed upstream bytes; returns the text to write to the client now ('' when nothing is complete). */
@@ -53,7 +69,14 @@ export class SseRelay {
     }
     const complete = text.slice(0, boundary + 2);
     this.pending = text.slice(boundary + 2);
-    if (!complete.includes('"usage"') && !complete.includes('"tool_calls"') && !complete.includes('"error"') && !complete.includes('[DONE]')) {
+    if (
+      !complete.includes('"usage"') &&
+      !complete.includes('"tool_calls"') &&
+      !complete.includes('"error"') &&
+      !complete.includes('event:') &&
+      !complete.includes('[DONE]') &&
+      !containsSecret(complete, this.secrets)
+    ) {
       return complete;
     }
     let out = '';
@@ -65,15 +88,23 @@ export class SseRelay {
     return out;
   }
 
-  /** The upstream ended: whatever partial event is left (normally ''). */
+  /** The upstream ended: whatever partial event is left (normally ''), processed like a complete one. */
   end(): string {
     const rest = this.pending + this.decoder.decode();
     this.pending = '';
-    return rest;
+    if (rest.trim() === '') return rest;
+    return this.processEvent(rest.replace(/\n+$/, '')) ?? '';
   }
 
   /** returns the event text to send (without its terminator), or null to drop it */
   private processEvent(event: string): string | null {
+    const out = this.transform(event);
+    if (out === null || !containsSecret(out, this.secrets)) return out;
+    const lines = out.split('\n');
+    return this.redacted(lines, dataOf(lines), false);
+  }
+
+  private transform(event: string): string | null {
     const lines = event.split('\n');
     let data = '';
     let dataLines = 0;
@@ -83,12 +114,13 @@ export class SseRelay {
         data += (dataLines++ ? '\n' : '') + (line.startsWith('data: ') ? line.slice(6) : line.slice(5));
       } else if (line === 'event: error' || line === 'event:error') isErrorEvent = true;
     }
+    if (isErrorEvent) return this.redacted(lines, data, true);
     if (dataLines === 0) return event;
     if (data.trim() === '[DONE]') {
       this.done = true;
       return event;
     }
-    const mayMatter = isErrorEvent || data.includes('"usage"') || data.includes('"tool_calls"') || data.includes('"error"');
+    const mayMatter = data.includes('"usage"') || data.includes('"tool_calls"') || data.includes('"error"');
     if (!mayMatter) return event;
     let payload: Record<string, unknown>;
     try {
@@ -98,10 +130,7 @@ export class SseRelay {
     } catch {
       return event;
     }
-    if (payload.error || isErrorEvent) {
-      const err = payload.error as { message?: unknown } | string | undefined;
-      this.upstreamError = typeof err === 'string' ? err : typeof err?.message === 'string' ? err.message : 'upstream stream error';
-    }
+    if (payload.error) return this.redacted(lines, data, true);
     const usage = readUsage(this.usageOf(payload));
     if (usage) {
       this.usage = usage;
@@ -113,6 +142,28 @@ export class SseRelay {
       return kept.join('\n');
     }
     return event;
+  }
+
+  /**
+   * An error event (or one carrying the upstream key): every line but `data:` redacted as text,
+   * the data redacted as JSON (or as text), and the error's message noted for billing and logs.
+   */
+  private redacted(lines: string[], data: string, isError: boolean): string {
+    const kept = lines.filter((l) => !l.startsWith('data:')).map((l) => redactSecrets(l, this.secrets));
+    const clean = data === '' ? '' : redactJsonText(data, this.secrets);
+    if (clean !== '') kept.push(...clean.split('\n').map((l) => `data: ${l}`));
+    if (isError) {
+      let message = 'upstream stream error';
+      try {
+        const err = (JSON.parse(clean) as { error?: { message?: unknown } | string }).error;
+        if (typeof err === 'string') message = err;
+        else if (typeof err?.message === 'string') message = err.message;
+      } catch {
+        if (clean.trim()) message = clean.trim().slice(0, 500);
+      }
+      this.upstreamError = message;
+    }
+    return kept.join('\n');
   }
 
   /** gives every tool-call delta an `index`; true when something was added */

@@ -1,28 +1,34 @@
 // No secret in any log line or error body (DESIGN.md §7): runs the gateway's scenarios — success,
 // streaming, header BYOK, invalid and revoked keys, malformed and oversized bodies, upstream
-// 401/500 echoing keys back, hangs, mid-stream failures, client aborts — with logs captured at
-// debug level, then greps every log line and every response body for every key used.
+// 401/500 echoing keys back, hangs, mid-stream failures, client aborts, upstreams that echo the
+// credentials inside an SSE error event mid-stream (both routes, every kind of upstream key) —
+// with logs captured at debug level, then greps every log line and every response byte for every
+// key used.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { startMockUpstream, type MockUpstream } from '../helpers/mock-upstream.js';
+import { startMockAnthropic, type MockAnthropic } from '../helpers/mock-anthropic-upstream.js';
 import { MOCK_ROUTER_KEY, MOCK_UPSTREAM_KEY, startGateway, type TestGateway } from '../helpers/gateway.js';
 
 const HEADER_UPSTREAM_KEY = 'sk-proj-HEADERSECRET-abcdefghijklmnop1234';
 
 describe('log scan', () => {
   let mock: MockUpstream;
+  let anthropic: MockAnthropic;
   let gw: TestGateway;
   const bodies: string[] = [];
   const gatewayKeys: string[] = [];
 
   before(async () => {
     mock = await startMockUpstream();
+    anthropic = await startMockAnthropic();
     gw = await startGateway({ mock, config: { logLevel: 'debug', upstreamHeadersTimeoutMs: 300, upstreamBodyTimeoutMs: 300, bodyLimit: 16 * 1024 } });
   });
   after(async () => {
     await gw.close();
     await mock.close();
+    await anthropic.close();
   });
 
   async function call(key: string, body: unknown, headers: Record<string, string> = {}): Promise<void> {
@@ -80,5 +86,51 @@ describe('log scan', () => {
     }
     // and the error bodies still said what went wrong
     assert.ok(bodies.some((b) => b.includes('Upstream returned 401: Incorrect API key provided: [redacted]')));
+  });
+
+  test('an upstream that echoes its key in a mid-stream SSE error: the key reaches no client byte and no log line', async () => {
+    const byok = await gw.createKey({ mode: 'byok' });
+    const router = await gw.createKey({ mode: 'router' });
+    const native = await gw.createKey({ mode: 'byok', upstreamBaseUrl: anthropic.origin, upstreamProvider: 'anthropic', upstreamKey: 'sk-ant-NATIVESECRET-0123456789abcdef' });
+    const streamed: string[] = [];
+    const logsBefore = gw.logs.length;
+    const raw = async (path: string, key: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${gw.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      const text = Buffer.from(await res.arrayBuffer()).toString('latin1'); // every byte, as bytes
+      streamed.push(text);
+      return text;
+    };
+    const chat = { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hello' }] };
+    const echo = (as?: 'event' | 'data') => ({ content: 'a b c d', streamError: { afterChunks: 2, message: 'bad request; you sent {auth}', as } });
+
+    mock.enqueue(echo('event'));
+    await raw('/chat/completions', byok.key, chat);
+    mock.enqueue(echo('data'));
+    await raw('/chat/completions', router.key, chat);
+    mock.enqueue(echo('event'));
+    await raw('/chat/completions', router.key, chat, { 'x-upstream-base-url': mock.baseUrl, 'x-upstream-key': HEADER_UPSTREAM_KEY });
+    // POST /v1/messages: an OpenAI-compatible upstream (translated) and a native Anthropic one
+    const msg = { model: 'claude-x', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hello' }] };
+    mock.enqueue(echo('event'));
+    await raw('/messages', byok.key, msg);
+    anthropic.enqueue({ errorAfterEvents: { after: 3, message: 'invalid x-api-key: {auth}' } });
+    await raw('/messages', native.key, msg);
+    await new Promise((r) => setTimeout(r, 100));
+
+    // the upstreams did echo the keys (the test would prove nothing otherwise) …
+    assert.equal(mock.requests.slice(-4).filter((r) => r.body?.stream).length, 4);
+    // … the clients still learnt that the stream failed, with the message redacted
+    for (const text of streamed) assert.match(text, /data: .*"error".*\[redacted\]/, text.slice(-400));
+    const secrets = [...gatewayKeys, byok.key, router.key, native.key, MOCK_UPSTREAM_KEY, MOCK_ROUTER_KEY, HEADER_UPSTREAM_KEY, 'sk-ant-NATIVESECRET-0123456789abcdef'];
+    const lines = gw.logs.slice(logsBefore);
+    assert.ok(lines.filter((l) => l.includes('"outcome":"upstream_stream_error"')).length >= 5, 'the failures are logged as such');
+    for (const line of [...streamed, ...lines]) {
+      for (const s of secrets) assert.ok(!line.includes(s), `secret leaked: ${line.slice(0, 600)}`);
+      assert.ok(!/SECRET/.test(line), `upstream key material in: ${line.slice(0, 600)}`);
+    }
   });
 });

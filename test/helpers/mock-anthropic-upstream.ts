@@ -27,6 +27,9 @@ export interface MockAnthropicBehavior {
   };
   /** streams: destroy the connection after this many events */
   failAfterEvents?: number;
+  /** streams: after this many events send an Anthropic `error` event with `message` (`{auth}` is
+   *  replaced by the credential headers received: an upstream that echoes them) and end */
+  errorAfterEvents?: { after: number; message: string };
 }
 
 export interface AnthropicRecordedRequest {
@@ -138,6 +141,11 @@ export async function startMockAnthropic(initial: MockAnthropicBehavior = {}): P
       if (res.destroyed) return;
       if (b.failAfterEvents !== undefined && i >= b.failAfterEvents) {
         res.socket?.destroy();
+        return;
+      }
+      if (b.errorAfterEvents && i >= b.errorAfterEvents.after) {
+        const auth = [req.headers.authorization, req.headers['x-api-key']].filter(Boolean).join(' ');
+        res.end(ev('error', { error: { type: 'api_error', message: b.errorAfterEvents.message.replaceAll('{auth}', auth) } }));
         return;
       }
       if (i >= events.length) {

@@ -32,6 +32,11 @@ export interface MockBehavior {
   hangAfterChunks?: number;
   /** streams: destroy the connection after this many chunks */
   failAfterChunks?: number;
+  /** streams: after `afterChunks` chunks send an error inside the stream and end it — as
+   *  `event: error` + data (`as: 'event'`, default) or as a bare `data: {"error":…}` chunk; `{auth}`
+   *  in the message is replaced by the credential headers the mock received (an upstream that
+   *  echoes them) */
+  streamError?: { afterChunks: number; message: string; as?: 'event' | 'data' };
   /** streams: where usage goes. 'last-chunk' (default; only when stream_options.include_usage, like
    *  OpenAI), 'always' (usage chunk even unasked), 'with-final-choice' (on the finish chunk),
    *  'none'. Non-streaming: 'none' omits usage. */
@@ -193,7 +198,7 @@ export async function startMockUpstream(initial: MockBehavior = {}, options: Moc
       res.end(JSON.stringify({ error: { message: `mock: no route ${req.method} ${path}`, type: 'invalid_request_error' } }));
       return;
     }
-    if (body?.stream) stream(res, body, b);
+    if (body?.stream) stream(res, body, b, req);
     else complete(res, body, b);
   }
 
@@ -230,7 +235,7 @@ export async function startMockUpstream(initial: MockBehavior = {}, options: Moc
     res.end(text);
   }
 
-  function stream(res: ServerResponse, body: any, b: MockBehavior): void {
+  function stream(res: ServerResponse, body: any, b: MockBehavior, req: IncomingMessage): void {
     const nl = b.crlf ? '\r\n' : '\n';
     const base = { id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1700000000, model: body?.model ?? 'mock-model' };
     const chunks: Record<string, unknown>[] = [];
@@ -266,6 +271,12 @@ export async function startMockUpstream(initial: MockBehavior = {}, options: Moc
         return;
       }
       if (b.hangAfterChunks !== undefined && i >= b.hangAfterChunks) return;
+      if (b.streamError && i >= b.streamError.afterChunks) {
+        const auth = [req.headers.authorization, req.headers['api-key'], req.headers['x-api-key']].filter(Boolean).join(' ');
+        const error = { error: { message: b.streamError.message.replaceAll('{auth}', auth), type: 'server_error', code: null } };
+        res.end(`${b.streamError.as === 'data' ? '' : `event: error${nl}`}data: ${JSON.stringify(error)}${nl}${nl}`);
+        return;
+      }
       if (i >= chunks.length) {
         res.end(`data: [DONE]${nl}${nl}`);
         return;

@@ -130,7 +130,7 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
 
   let failure: UpstreamFailure | null;
   if (isSse) {
-    const relay = new SseRelay({ hideUsageChunk: hideUsage, usageOf: target.provider.usageOf });
+    const relay = new SseRelay({ hideUsageChunk: hideUsage, usageOf: target.provider.usageOf, secrets: [target.apiKey] });
     failure = (await relaySse(res, upstream.body, relay)).failure;
     run.usage = relay.usage;
     if (relay.upstreamError && !failure) {

@@ -96,7 +96,8 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
 
   let failure: UpstreamFailure | null = null;
   if (isSse) {
-    const transform = call.native ? new NativeStreamTap() : new ChatToMessagesStream(body.model, target.provider.usageOf);
+    const secrets = [target.apiKey];
+    const transform = call.native ? new NativeStreamTap(secrets) : new ChatToMessagesStream(body.model, target.provider.usageOf, secrets);
     reply.hijack();
     res.writeHead(upstream.statusCode, headers);
     failure = (await relayAnthropicSse(res, upstream.body, transform)).failure;

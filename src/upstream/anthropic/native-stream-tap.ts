@@ -1,8 +1,12 @@
-// Watches a native Anthropic Messages SSE stream on its way to the client without changing a byte:
-// every chunk is passed on as it arrives, and a copy is parsed for usage — input and cache counts
-// from `message_start`, the cumulative counts (output_tokens, and input counts when present) from
-// `message_delta` — and for an in-stream `error` event (a failed request for billing).
+// Watches a native Anthropic Messages SSE stream on its way to the client: complete events are
+// passed on as they arrive, byte for byte (only a trailing partial event is held back until its
+// blank line), and a copy is parsed for usage — input and cache counts from `message_start`, the
+// cumulative counts (output_tokens, and input counts when present) from `message_delta` — and for
+// an in-stream `error` event (a failed request for billing). Error events, and any event that
+// contains the upstream key, are redacted with the redaction of upstream error bodies
+// (error-message.ts) before they reach the client.
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { containsSecret, redactJsonText, redactSecrets } from '../error-message.js';
 import type { CapturedUsage } from '../usage.js';
 import { readAnthropicUsage } from './usage.js';
 import { anthropicSseError } from './sse-events.js';
@@ -16,20 +20,47 @@ export class NativeStreamTap {
   private seen = false;
   private readonly parser: EventSourceParser;
   private readonly decoder = new TextDecoder();
+  private pending = '';
 
-  constructor() {
+  /** `secrets`: values that must never reach the client (the upstream key of this call) */
+  constructor(private readonly secrets: readonly string[] = []) {
     this.parser = createParser({ onEvent: (e) => this.onEvent(e) });
   }
 
-  /** Feed upstream bytes; returns them unchanged (to write to the client). */
-  push(chunk: Uint8Array): Uint8Array {
-    this.parser.feed(this.decoder.decode(chunk, { stream: true }));
-    return chunk;
+  /** Feed upstream bytes; returns the complete events among them (to write to the client), unchanged unless redacted. */
+  push(chunk: Uint8Array): string {
+    const text = this.decoder.decode(chunk, { stream: true });
+    this.parser.feed(text);
+    const all = this.pending + text;
+    const cut = lastEventEnd(all);
+    this.pending = all.slice(cut);
+    return this.safe(all.slice(0, cut));
   }
 
+  /** The upstream ended: whatever partial event is left (normally ''). */
   end(): string {
-    this.parser.feed(this.decoder.decode());
-    return '';
+    const text = this.decoder.decode();
+    this.parser.feed(text);
+    const rest = this.pending + text;
+    this.pending = '';
+    return this.safe(rest);
+  }
+
+  /** `text` (whole events) with error events and events carrying a secret redacted. */
+  private safe(text: string): string {
+    if (text === '' || (!text.includes('event: error') && !text.includes('event:error') && !containsSecret(text, this.secrets))) return text;
+    return text
+      .replace(/\r\n?/g, '\n')
+      .split('\n\n')
+      .map((event) => {
+        const lines = event.split('\n');
+        if (!lines.some((l) => l === 'event: error' || l === 'event:error') && !containsSecret(event, this.secrets)) return event;
+        const data = lines.filter((l) => l.startsWith('data:')).map((l) => (l.startsWith('data: ') ? l.slice(6) : l.slice(5)));
+        const kept = lines.filter((l) => !l.startsWith('data:')).map((l) => redactSecrets(l, this.secrets));
+        if (data.length) kept.push(`data: ${redactJsonText(data.join('\n'), this.secrets).replace(/\n/g, '\ndata: ')}`);
+        return kept.join('\n');
+      })
+      .join('\n\n');
   }
 
   /** The upstream failed mid-stream: an Anthropic error event for the client. */
@@ -64,7 +95,17 @@ export class NativeStreamTap {
     else if (type === 'message_delta') this.merge(payload.usage);
     else {
       const err = payload.error as { message?: unknown } | undefined;
-      this.upstreamError = typeof err?.message === 'string' ? err.message : 'upstream stream error';
+      this.upstreamError = typeof err?.message === 'string' ? redactSecrets(err.message, this.secrets) : 'upstream stream error';
     }
   }
+}
+
+/** Index after the last blank line (an event's end) in `text`, 0 when there is none. */
+function lastEventEnd(text: string): number {
+  let end = 0;
+  for (const sep of ['\n\n', '\r\n\r\n', '\r\r']) {
+    const i = text.lastIndexOf(sep);
+    if (i >= 0 && i + sep.length > end) end = i + sep.length;
+  }
+  return end;
 }

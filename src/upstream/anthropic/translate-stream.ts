@@ -6,8 +6,10 @@
 // a `tool_use` block whose argument fragments become `input_json_delta`s. A new block closes the
 // previous one. Usage arrives at the end of an OpenAI stream (stream_options.include_usage), so
 // message_start reports 0 input tokens and message_delta carries the real counts — the official
-// SDK overwrites its snapshot with them. An upstream error chunk becomes an Anthropic `error` event.
+// SDK overwrites its snapshot with them. An upstream error chunk becomes an Anthropic `error` event
+// (its message redacted like an upstream error body: error-message.ts).
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { containsSecret, redactSecrets } from '../error-message.js';
 import { readUsage, type CapturedUsage } from '../usage.js';
 import { messageId, stopReasonOf, type StopReason } from './translate-response.js';
 import { toAnthropicUsage } from './usage.js';
@@ -39,6 +41,8 @@ export class ChatToMessagesStream {
   constructor(
     private readonly model: string,
     private readonly usageOf: (payload: Json) => unknown = (p) => p.usage,
+    /** values that must never reach the client (the upstream key of this call) */
+    private readonly secrets: readonly string[] = [],
   ) {
     this.parser = createParser({ onEvent: (e) => this.onEvent(e) });
   }
@@ -66,7 +70,8 @@ export class ChatToMessagesStream {
   private take(): string {
     const s = this.out;
     this.out = '';
-    return s;
+    // an upstream that echoes its key in a delta: the key is not passed on (the events' JSON stays valid)
+    return containsSecret(s, this.secrets) ? redactSecrets(s, this.secrets) : s;
   }
 
   private emit(type: string, data: Json): void {
@@ -116,7 +121,8 @@ export class ChatToMessagesStream {
     }
     if (payload.error || e.event === 'error') {
       const err = payload.error as { message?: unknown } | string | undefined;
-      this.upstreamError = typeof err === 'string' ? err : typeof err?.message === 'string' ? err.message : 'upstream stream error';
+      const message = typeof err === 'string' ? err : typeof err?.message === 'string' ? err.message : 'upstream stream error';
+      this.upstreamError = redactSecrets(message, this.secrets);
       this.out += anthropicSseError('api_error', `Upstream stream failed: ${this.upstreamError}`);
       this.finished = true;
       return;
