@@ -21,15 +21,16 @@ export interface PreparedCall {
 }
 
 /**
- * What to send where. `body` is the (compressed) Anthropic body; `raw` the client's exact bytes
- * when nothing was changed (forwarded as-is to a native upstream).
+ * What to send where. `body` is the (compressed) Anthropic body, translated for a Chat
+ * Completions upstream; a native upstream gets `nativePayload()` — the client's text with only
+ * the gateway's edits spliced in (messages.ts).
  */
-export function prepareCall(target: UpstreamTarget, body: Json, raw: string | null, headers: FastifyRequest['headers']): PreparedCall {
+export function prepareCall(target: UpstreamTarget, body: Json, nativePayload: () => string, headers: FastifyRequest['headers']): PreparedCall {
   if (isAnthropicNative(target.provider)) {
     return {
       native: true,
       target: { ...target, provider: nativeMessagesProfile(target.provider, headers) },
-      payload: raw ?? JSON.stringify(body),
+      payload: nativePayload(),
     };
   }
   let chat: Json;

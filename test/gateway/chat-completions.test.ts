@@ -3,6 +3,7 @@
 // calls, usage, the level controls and the response headers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import OpenAI from 'openai';
 import { compressMessages } from '../../src/compress/index.js';
 import { startMockUpstream, type MockUpstream } from '../helpers/mock-upstream.js';
 import { MOCK_UPSTREAM_KEY, startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -89,6 +90,64 @@ describe('POST /v1/chat/completions', () => {
     const { opencompress: _drop, ...rest } = body;
     assert.deepEqual(sent, rest);
     assert.equal('opencompress' in sent, false);
+  });
+
+  test('a compressed request: every byte but the changed messages is the client\'s (big integers, 1.0, escapes)', async () => {
+    mock.reset();
+    // The openai client writes its body with JSON.stringify, which cannot express these literals:
+    // its fetch is wrapped to put them into the text it sends (as any non-JS client could).
+    const literals: Record<string, string> = {
+      '"__SEED__"': '9007199254740993',
+      '"__TEMP__"': '1.0',
+      '"__HUGE__"': '1e400',
+      '"__ESCAPED__"': '"caf\\u00e9 \\"quoted\\" \\\\ back\\/slash"',
+    };
+    let sentByClient = '';
+    const client = new OpenAI({
+      apiKey: key,
+      baseURL: gw.baseUrl,
+      maxRetries: 0,
+      fetch: (url: any, init: any) => {
+        let body = String(init.body);
+        for (const [k, v] of Object.entries(literals)) body = body.replaceAll(k, v);
+        sentByClient = body;
+        return fetch(url, { ...init, body });
+      },
+    });
+    const stream = (await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: bigMessages,
+      stream: true,
+      stream_options: { include_usage: false, x_so: '__SEED__' },
+      seed: '__SEED__',
+      temperature: '__TEMP__',
+      x_huge: '__HUGE__',
+      x_text: '__ESCAPED__',
+      x_nested: { list: ['__SEED__', { deep: '__TEMP__' }] },
+      opencompress: { level: 'balanced' },
+    } as any)) as unknown as AsyncIterable<unknown>;
+    for await (const _ of stream) void _;
+    const raw = mock.requests[0].rawBody;
+    const sent = JSON.parse(raw);
+    assert.deepEqual(sent.messages, compressMessages(bigMessages, { level: 'balanced', model: 'gpt-4o-mini' }).messages, 'the prompt was compressed');
+    for (const part of [
+      '"seed":9007199254740993',
+      '"temperature":1.0',
+      '"x_huge":1e400',
+      `"x_text":${literals['"__ESCAPED__"']}`,
+      '"x_nested":{"list":[9007199254740993,{"deep":1.0}]}',
+      '"stream_options":{"include_usage":true,"x_so":9007199254740993}',
+      JSON.stringify(bigMessages[0]), // an unchanged message keeps its bytes too
+    ]) {
+      assert.ok(sentByClient.includes(part.replace('"include_usage":true', '"include_usage":false')), `fixture: ${part}`);
+      assert.ok(raw.includes(part), `arrived untouched: ${part}`);
+    }
+    assert.equal('opencompress' in sent, false);
+    assert.ok(!raw.includes('opencompress'));
+    // nothing else changed: with the original messages put back, the forwarded text is the
+    // client's without the control field and with include_usage set
+    const expected = sentByClient.replace(/,"opencompress":\{[^}]*\}/, '').replace('"include_usage":false', '"include_usage":true');
+    assert.equal(raw.replace(JSON.stringify(sent.messages), JSON.stringify(bigMessages)), expected);
   });
 
   test('level off forwards the exact bytes the client sent', async () => {

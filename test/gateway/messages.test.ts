@@ -209,6 +209,31 @@ describe('POST /v1/messages', () => {
       assert.equal(anthropicMock.requests[0].headers['x-api-key'], headerKey);
     });
 
+    test('a compressed request: every byte but the changed messages is the client\'s (big integers, 1.0, escapes)', async () => {
+      anthropicMock.reset();
+      const req = richRequest();
+      const clientText = JSON.stringify({ ...req, metadata: { user_id: 'u' }, temperature: '__T__', top_k: '__K__', opencompress: { level: 'balanced' } })
+        .replace('"__T__"', '1.0')
+        .replace('"__K__"', '9007199254740993')
+        .replace('"user_id":"u"', '"user_id":"caf\\u00e9 \\"x\\"", "n": 1e400');
+      const res = await fetch(`${gw.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': nativeKey, 'anthropic-version': '2023-06-01' },
+        body: clientText,
+      });
+      assert.equal(res.status, 200);
+      await res.json();
+      const raw = anthropicMock.requests[0].rawBody;
+      const sent = JSON.parse(raw);
+      assert.ok(sent.messages[2].content[0].text.length < BIG_TEXT.length, 'compressed');
+      for (const part of ['"temperature":1.0', '"top_k":9007199254740993', '"metadata":{"user_id":"caf\\u00e9 \\"x\\"", "n": 1e400}', JSON.stringify(req.messages[0]), JSON.stringify(req.messages[1])]) {
+        assert.ok(clientText.includes(part), `fixture: ${part}`);
+        assert.ok(raw.includes(part), `arrived untouched: ${part}`);
+      }
+      assert.ok(!raw.includes('opencompress'));
+      assert.equal(raw.replace(JSON.stringify(sent.messages), JSON.stringify(req.messages)), clientText.replace(/,"opencompress":\{[^}]*\}/, ''));
+    });
+
     test('level off forwards the exact bytes the client sent', async () => {
       anthropicMock.reset();
       const raw = '{"model":"claude-x","max_tokens":5,"messages":[{"role":"user","content":"keep   my   spacing"}],  "x_extra": 1}';

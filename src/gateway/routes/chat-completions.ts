@@ -2,7 +2,7 @@
 // authenticate, pick the upstream, admit (rate limit + balance), compress, forward with undici,
 // relay the answer (JSON or SSE) as it arrives, then — when the response has closed — release the
 // admission and hand billing one UsageEvent. Every field the gateway does not own passes through
-// untouched; an unchanged body is forwarded as the client's exact bytes.
+// untouched: the forwarded body is the client's text with only the gateway's edits spliced in.
 // The steps shared with POST /v1/messages live in request-lifecycle.ts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatMessage } from '../../compress/types.js';
@@ -14,6 +14,7 @@ import { invalidRequest } from '../errors.js';
 import { relayBody, relaySse } from '../relay.js';
 import { admitRequest, callUpstream, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
 import { upstreamStatusError } from '../upstream-errors.js';
+import { editObject, editTopLevel, editedArrayText, scanObject, type MemberSpan, type ObjectSpans } from '../raw-json.js';
 import { holdRequestLog, releaseRequestLog } from '../request-log.js';
 
 /** Client headers passed on to a user's own upstream (BYOK): account selection and beta flags. */
@@ -32,26 +33,76 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function requireChatBody(body: unknown): Record<string, unknown> & { model: string; messages: ChatMessage[] } {
+type ChatBody = Record<string, unknown> & { model: string; messages: ChatMessage[] };
+
+function requireChatBody(body: unknown): ChatBody {
   if (!isObject(body)) throw invalidRequest('Request body must be a JSON object', 'invalid_body');
   if (typeof body.model !== 'string' || body.model === '') throw invalidRequest('"model" is required and must be a string', 'invalid_model');
   if (!Array.isArray(body.messages) || body.messages.length === 0) throw invalidRequest('"messages" must be a non-empty array', 'invalid_messages');
   for (const m of body.messages) {
     if (!isObject(m) || typeof m.role !== 'string') throw invalidRequest('Each message must be an object with a "role"', 'invalid_messages');
   }
-  return body as Record<string, unknown> & { model: string; messages: ChatMessage[] };
+  return body as ChatBody;
 }
 
-/** The forwarded body: the raw client text (plus spliced-in fields) when nothing else changed. */
-function serializeBody(out: Record<string, unknown>, added: Record<string, unknown>, raw: string | null): string {
+const CONTROL_FIELD: ReadonlySet<string> = new Set(['opencompress']);
+
+function lastMember(obj: ObjectSpans, key: string): MemberSpan | undefined {
+  for (let i = obj.members.length - 1; i >= 0; i--) if (obj.members[i].key === key) return obj.members[i];
+  return undefined;
+}
+
+/**
+ * The forwarded body, built from the client's text (raw-json.ts): `messages` replaced when the
+ * engine changed them (only the changed messages are serialised), the gateway's `opencompress`
+ * field removed, `stream_options.include_usage` set when the gateway asks for usage, provider
+ * default fields put first — every other byte is the client's (big integers, `1.0`, escapes,
+ * spacing). A body the gateway did not change is the client's text, with any added fields
+ * spliced in after the `{`.
+ */
+function forwardBody(
+  raw: string | null,
+  body: ChatBody,
+  compressed: ChatMessage[] | null,
+  stripControl: boolean,
+  includeUsage: boolean,
+  defaults: Record<string, unknown> | undefined,
+): string {
+  const added: Record<string, unknown> = {};
+  const so = body.stream_options;
+  const editUsage = includeUsage && so !== undefined;
+  if (includeUsage && so === undefined) added.stream_options = { include_usage: true };
+  if (defaults) for (const [k, v] of Object.entries(defaults)) if (!(k in body)) added[k] = v;
   const addedKeys = Object.keys(added);
+  const prepend = addedKeys.length ? JSON.stringify(added).slice(1, -1) : '';
   if (raw !== null) {
-    if (addedKeys.length === 0) return raw;
-    const open = raw.indexOf('{');
-    // The raw text parsed as an object with at least `model` and `messages`, so a member follows '{'.
-    if (open >= 0) return `{${JSON.stringify(added).slice(1, -1)},${raw.slice(open + 1)}`;
+    if (!compressed && !stripControl && !editUsage) {
+      if (!prepend) return raw;
+      // The raw text parsed as an object with at least `model` and `messages`, so a member follows '{'.
+      const open = raw.indexOf('{');
+      if (open >= 0) return `${raw.slice(0, open)}{${prepend},${raw.slice(open + 1)}`;
+    }
+    const obj = scanObject(raw, 0, compressed ? 'messages' : undefined);
+    if (obj) {
+      const set = new Map<string, string>();
+      const messages = compressed ? lastMember(obj, 'messages') : undefined;
+      if (messages) set.set('messages', editedArrayText(raw, messages.elements, body.messages, compressed!));
+      const member = editUsage ? lastMember(obj, 'stream_options') : undefined;
+      if (member) {
+        const inner = isObject(so) ? scanObject(raw, member.valueStart) : null;
+        set.set('stream_options', inner ? editObject(raw, inner, { set: new Map([['include_usage', 'true']]) }) : '{"include_usage":true}');
+      }
+      if ((!compressed || messages) && (!editUsage || member)) {
+        return editTopLevel(raw, obj, { set, remove: stripControl ? CONTROL_FIELD : undefined, prepend });
+      }
+    }
   }
-  return JSON.stringify(addedKeys.length ? { ...out, ...added } : out);
+  // Not reached for JSON requests (the parser keeps the raw text); kept as the safe fallback.
+  const out: Record<string, unknown> = { ...added, ...body };
+  if (compressed) out.messages = compressed;
+  if (editUsage) out.stream_options = { ...(isObject(so) ? so : {}), include_usage: true };
+  delete out.opencompress;
+  return JSON.stringify(out);
 }
 
 async function handle(ctx: GatewayContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -69,35 +120,12 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
   }
   const res = reply.raw;
 
-  // Compress.
-  let out: Record<string, unknown> = body;
-  let modified = control.bodyFieldStripped;
+  // Compress, then the outgoing body with the provider's quirks: usage asked for on streams (the
+  // extra chunk hidden later if the client did not ask), the profile's default fields.
   const compressed = compressRun(ctx, oc, admitted, run, (result) => result.messages);
-  if (compressed) {
-    out = { ...body, messages: compressed };
-    modified = true;
-  }
-
-  // Provider quirks on the outgoing body. New top-level fields are collected in `added` so that an
-  // otherwise unchanged body can be forwarded as the client's bytes with the fields spliced in.
-  let hideUsage = false;
-  const added: Record<string, unknown> = {};
-  if (streaming && target.provider.streamUsage) {
-    const so = body.stream_options;
-    if (!(isObject(so) && so.include_usage === true)) {
-      const value = { ...(isObject(so) ? so : {}), include_usage: true };
-      if (so === undefined) added.stream_options = value;
-      else {
-        out = { ...out, stream_options: value };
-        modified = true;
-      }
-      hideUsage = true;
-    }
-  }
-  if (target.provider.bodyDefaults) {
-    for (const [k, v] of Object.entries(target.provider.bodyDefaults)) if (!(k in out)) added[k] = v;
-  }
-  const payload = serializeBody(out, added, modified ? null : request.rawBody);
+  const so = body.stream_options;
+  const hideUsage = streaming && !!target.provider.streamUsage && !(isObject(so) && so.include_usage === true);
+  const payload = forwardBody(request.rawBody, body, compressed, control.bodyFieldStripped, hideUsage, target.provider.bodyDefaults);
 
   // Forward.
   const upstreamStart = performance.now();
