@@ -101,14 +101,26 @@ describe('gateway failures', () => {
   });
 
   test('an upstream that hangs → 504 within the configured timeout', async () => {
-    mock.reset();
-    mock.enqueue({ hang: true });
-    await assert.rejects(gw.client(key).chat.completions.create(hello), (err: any) => {
-      assert.equal(err.status, 504);
-      assert.equal(err.error.type, 'upstream_error');
-      return true;
-    });
-    await mock.waitForAborts(1);
+    // its own gateway with a 1.5 s headers timeout: long enough to tell "waited for the timeout"
+    // from "failed at once", and the bound is generous (the machine is shared and noisy)
+    const slow = await startGateway({ mock, config: { upstreamHeadersTimeoutMs: 1500, upstreamBodyTimeoutMs: 1500 } });
+    try {
+      const slowKey = (await slow.createKey({ mode: 'byok' })).key;
+      mock.reset();
+      mock.enqueue({ hang: true });
+      const t0 = performance.now();
+      await assert.rejects(slow.client(slowKey, { timeout: 30_000 }).chat.completions.create(hello), (err: any) => {
+        assert.equal(err.status, 504);
+        assert.equal(err.error.type, 'upstream_error');
+        return true;
+      });
+      const elapsed = performance.now() - t0;
+      assert.ok(elapsed >= 1400, `answered after ${Math.round(elapsed)} ms: before the 1500 ms timeout`);
+      assert.ok(elapsed < 8000, `answered after ${Math.round(elapsed)} ms: not within the 1500 ms timeout (+ margin)`);
+      await mock.waitForAborts(1);
+    } finally {
+      await slow.close();
+    }
   });
 
   test('a stream that fails mid-way ends with an SSE error event', async () => {
