@@ -5,7 +5,7 @@
 // "overloaded" is passed on as 529 so the official SDK backs off and retries.
 import type { FastifyRequest } from 'fastify';
 import type { UpstreamResponse, UpstreamTarget } from '../upstream/client.js';
-import { readBodyText, upstreamErrorMessage } from '../upstream/error-message.js';
+import { readBodyCapped, readBodyText, upstreamErrorMessage } from '../upstream/error-message.js';
 import { isAnthropicNative, nativeMessagesProfile } from '../upstream/providers/anthropic-native.js';
 import { AnthropicTranslationError, toChatCompletionsRequest } from '../upstream/anthropic/translate-request.js';
 import { GatewayError, invalidRequest } from './errors.js';
@@ -56,12 +56,15 @@ export async function upstreamStatusError(res: UpstreamResponse, secrets: string
   return statusErrorFromText(res, message);
 }
 
-/** Reads a whole (translated-path) JSON answer; null when it is not a JSON object. */
-export async function readJsonObject(body: AsyncIterable<Uint8Array>): Promise<Json | null> {
-  const parts: Buffer[] = [];
-  for await (const chunk of body) parts.push(Buffer.from(chunk));
+/** The largest translated-path JSON answer read (bytes); a longer one is refused as not a Chat Completions answer. */
+export const TRANSLATED_BODY_LIMIT = 32 * 1024 * 1024;
+
+/** Reads a whole (translated-path) JSON answer, up to TRANSLATED_BODY_LIMIT; null when it is not a JSON object (or too long). */
+export async function readJsonObject(body: AsyncIterable<Uint8Array>, limit = TRANSLATED_BODY_LIMIT): Promise<Json | null> {
+  const { buffer, truncated } = await readBodyCapped(body, limit);
+  if (truncated) return null;
   try {
-    const v: unknown = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    const v: unknown = JSON.parse(buffer.toString('utf8'));
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
   } catch {
     return null;

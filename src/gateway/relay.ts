@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { SseRelay } from '../upstream/sse-relay.js';
-import { classifyUpstreamError, type UpstreamFailure } from '../upstream/client.js';
+import { classifyUpstreamError, UpstreamFailure } from '../upstream/client.js';
 import { sseErrorEvent, upstreamFailed, upstreamTimeout } from './errors.js';
 
 type Body = Dispatcher.ResponseData['body'];
@@ -64,20 +64,25 @@ function pump(
   });
 }
 
+/** Bytes of a relayed JSON body copied for reading its usage; a longer body is relayed but not copied (no usage read). */
+export const RESPONSE_COPY_LIMIT = 16 * 1024 * 1024;
+
 /**
- * JSON (or any non-SSE) body: bytes through as they come; keeps a copy for usage parsing. When a
- * chunk completes the announced Content-Length it is written together with the end of the
- * response (one socket write instead of two — nothing is held back). A body that fails half-way
- * can only be cut off (its headers are already out).
+ * JSON (or any non-SSE) body: bytes through as they come; keeps a copy for usage parsing (up to
+ * RESPONSE_COPY_LIMIT: beyond it the copy is dropped). When a chunk completes the announced
+ * Content-Length it is written together with the end of the response (one socket write instead
+ * of two — nothing is held back). A body that fails half-way can only be cut off (its headers are
+ * already out).
  */
-export function relayBody(res: ServerResponse, body: Body, copy: Buffer[], contentLength: number): Promise<RelayResult> {
+export function relayBody(res: ServerResponse, body: Body, copy: Buffer[], contentLength: number, copyLimit = RESPONSE_COPY_LIMIT): Promise<RelayResult> {
   let seen = 0;
   return pump(
     res,
     body,
     (chunk) => {
-      copy.push(chunk);
       seen += chunk.length;
+      if (seen <= copyLimit) copy.push(chunk);
+      else if (copy.length) copy.length = 0;
       return { data: chunk, end: seen === contentLength };
     },
     () => res.end(),
@@ -90,7 +95,12 @@ export function relaySse(res: ServerResponse, body: Body, relay: SseRelay): Prom
   return pump(
     res,
     body,
-    (chunk) => ({ data: relay.push(chunk) || null }),
+    (chunk) => {
+      const data = relay.push(chunk);
+      // an "event" that never ends: give up instead of buffering it (the error event follows)
+      if (relay.overflow) body.destroy(new UpstreamFailure('protocol', 'an SSE event longer than the gateway accepts'));
+      return { data: data || null };
+    },
     () => res.end(relay.end() || undefined),
     (failure) => {
       const gw = failure.kind === 'timeout' ? upstreamTimeout(failure.phase ?? 'body') : upstreamFailed(`Upstream stream failed: ${failure.message}`);

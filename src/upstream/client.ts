@@ -9,6 +9,10 @@ import type { Socket } from 'node:net';
 import { checkConnectedSocket, guardedLookup, UpstreamNotAllowedError } from './ssrf.js';
 import type { ProviderProfile } from './providers/types.js';
 import type { UpstreamSignal } from './abort.js';
+import { ERROR_BODY_LIMIT, readBodyCapped } from './error-message.js';
+
+/** The largest model list read from an upstream (bytes); OpenRouter's full list is ≈ 1 MB. */
+export const MODELS_BODY_LIMIT = 8 * 1024 * 1024;
 
 export interface UpstreamClientOptions {
   connectTimeoutMs: number;
@@ -152,8 +156,8 @@ export class UpstreamClient {
     }
   }
 
-  /** GETs the provider's model list as parsed JSON (normalised to OpenAI's shape). */
-  async models(target: UpstreamTarget, signal: UpstreamSignal): Promise<{ statusCode: number; payload: unknown; text: string }> {
+  /** GETs the provider's model list as parsed JSON (normalised to OpenAI's shape); a list beyond MODELS_BODY_LIMIT is not read on (payload null). */
+  async models(target: UpstreamTarget, signal: UpstreamSignal): Promise<{ statusCode: number; payload: unknown; text: string; tooLarge: boolean }> {
     const { origin, path } = splitUrl(target.provider.modelsUrl(target.baseUrl));
     try {
       const res = await this.dispatcher(target).request({
@@ -163,15 +167,18 @@ export class UpstreamClient {
         headers: { accept: 'application/json', ...target.provider.headers(target.apiKey) },
         signal,
       });
-      const text = await res.body.text();
+      const { buffer, truncated } = await readBodyCapped(res.body, res.statusCode < 300 ? MODELS_BODY_LIMIT : ERROR_BODY_LIMIT);
+      const text = buffer.toString('utf8');
       let payload: unknown = null;
-      try {
-        payload = JSON.parse(text);
-      } catch {
-        payload = null;
+      if (!truncated || res.statusCode >= 300) {
+        try {
+          payload = JSON.parse(text);
+        } catch {
+          payload = null;
+        }
       }
       if (res.statusCode < 300 && target.provider.normalizeModels) payload = target.provider.normalizeModels(payload);
-      return { statusCode: res.statusCode, payload, text };
+      return { statusCode: res.statusCode, payload, text, tooLarge: truncated && res.statusCode < 300 };
     } catch (err) {
       throw classifyUpstreamError(err);
     }

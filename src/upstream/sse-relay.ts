@@ -8,12 +8,16 @@
 //   * an error event (`event: error`, or a payload with `error`) — and any event that contains
 //     the upstream key itself — is redacted (error-message.ts: the same redaction as a
 //     non-streamed error body), because upstreams echo request headers in error messages.
-// Only a trailing partial event is held back until its terminating blank line arrives.
+// Only a trailing partial event is held back until its terminating blank line arrives (bounded:
+// an "event" beyond MAX_EVENT_CHARS without a blank line ends the stream as a protocol error).
 // Comments and keep-alives (`: ping`) are passed on. A substring pre-check keeps the common chunk
 // free of JSON parsing. (eventsource-parser cannot hand back the raw bytes of an event nor drop
 // one, so the framing here is a small purpose-built splitter; it follows the SSE spec's line rules.)
 import { containsSecret, redactJsonText, redactSecrets } from './error-message.js';
 import { readUsage, type CapturedUsage } from './usage.js';
+
+/** The longest partial event held back (characters) before the stream is given up as broken. */
+export const MAX_EVENT_CHARS = 4 * 1024 * 1024;
 
 export interface SseRelayOptions {
   /** drop the usage-only chunk (the client did not ask for usage) */
@@ -43,6 +47,8 @@ export class SseRelay {
   done = false;
   /** message of an error the upstream reported inside the stream (redacted) */
   upstreamError: string | null = null;
+  /** a partial event grew beyond MAX_EVENT_CHARS: the relay gives up on the stream */
+  overflow = false;
   private pending = '';
   private readonly secrets: readonly string[];
   private readonly decoder = new TextDecoder();
@@ -65,6 +71,10 @@ export class SseRelay {
     const boundary = text.lastIndexOf('\n\n');
     if (boundary < 0) {
       this.pending = text;
+      if (text.length > MAX_EVENT_CHARS) {
+        this.pending = '';
+        this.overflow = true;
+      }
       return '';
     }
     const complete = text.slice(0, boundary + 2);

@@ -4,7 +4,8 @@
 // request is aborted). Every error body has the OpenAI shape.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startMockUpstream, type MockUpstream } from '../helpers/mock-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -168,5 +169,73 @@ describe('gateway failures', () => {
     });
     await mock.waitForAborts(1);
     assert.equal(mock.aborts, 1);
+  });
+});
+
+describe('gateway failures: a hostile upstream cannot make the gateway buffer without bound', () => {
+  let hostile: Server;
+  let gw: TestGateway;
+  let key: string;
+  const closed: string[] = [];
+
+  before(async () => {
+    // answers every request with a body that never ends: an error body (POST, 500), a model list
+    // (GET …/models, 200), or an SSE "event" without a terminating blank line (POST with stream)
+    hostile = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
+      req.on('end', () => {
+        const isModels = req.method === 'GET';
+        const isStream = !isModels && Buffer.concat(parts).toString().includes('"stream":true');
+        res.writeHead(isModels || isStream ? 200 : 500, { 'content-type': isStream ? 'text/event-stream' : 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x61);
+        if (isStream) res.write('data: "');
+        else res.write(isModels ? '{"object":"list","data":["' : '{"error":{"message":"');
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        res.on('close', () => closed.push(isModels ? 'models' : isStream ? 'stream' : 'error'));
+        pump();
+      });
+    });
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+    gw = await startGateway();
+    const base = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}/v1`;
+    key = (await gw.createKey({ mode: 'byok', upstreamBaseUrl: base })).key;
+  });
+  after(async () => {
+    await gw.close();
+    hostile.closeAllConnections();
+    await new Promise((r) => hostile.close(r));
+  });
+
+  const send = (path: string, init: RequestInit = {}) =>
+    fetch(`${gw.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, signal: AbortSignal.timeout(20_000) });
+
+  test('an endless error body: 502 with what was read, the upstream connection dropped', async () => {
+    const res = await send('/chat/completions', { method: 'POST', body: JSON.stringify(hello) });
+    assert.equal(res.status, 502);
+    assertOpenAiError(await res.json(), 'upstream_error');
+    for (let i = 0; i < 100 && !closed.includes('error'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(closed.includes('error'), 'the gateway stopped reading and closed the connection');
+  });
+
+  test('an endless model list: 502 "larger than", the upstream connection dropped', async () => {
+    const res = await send('/models');
+    assert.equal(res.status, 502);
+    assert.match(((await res.json()) as any).error.message, /larger than 8 MB/);
+    for (let i = 0; i < 100 && !closed.includes('models'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(closed.includes('models'));
+  });
+
+  test('an SSE event that never ends: the stream ends with an error event, the upstream connection dropped', async () => {
+    const res = await send('/chat/completions', { method: 'POST', body: JSON.stringify({ ...hello, stream: true }) });
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.match(text, /event: error\ndata: \{"error":\{"message":"Upstream stream failed: an SSE event longer than the gateway accepts"/);
+    assert.ok(text.length < 1024, 'the partial event was not passed on');
+    for (let i = 0; i < 100 && !closed.includes('stream'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(closed.includes('stream'));
   });
 });

@@ -1,7 +1,7 @@
 // GET /v1/models — Router keys see the operator's configured list (ROUTER_MODELS); BYOK keys (and
 // header BYOK) see their upstream's own list, normalised to OpenAI's {object:'list', data:[…]}.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { UpstreamFailure } from '../../upstream/client.js';
+import { MODELS_BODY_LIMIT, UpstreamFailure } from '../../upstream/client.js';
 import { UpstreamAbort } from '../../upstream/abort.js';
 import { upstreamErrorMessage } from '../../upstream/error-message.js';
 import { authenticate } from '../auth.js';
@@ -55,6 +55,7 @@ export const modelsRoute: RouteModule = (app, ctx) => {
       if (result.statusCode >= 500 || result.statusCode === 401 || result.statusCode === 403) throw upstreamFailed(message, result.statusCode);
       throw upstreamRejected(result.statusCode, message);
     }
+    if (result.tooLarge) throw upstreamFailed(`Upstream returned a model list larger than ${MODELS_BODY_LIMIT / (1024 * 1024)} MB`);
     if (result.payload === null) throw upstreamFailed('Upstream returned a model list that is not JSON');
     return result.payload;
   }

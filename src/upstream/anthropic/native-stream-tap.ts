@@ -7,6 +7,8 @@
 // (error-message.ts) before they reach the client.
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { containsSecret, redactJsonText, redactSecrets } from '../error-message.js';
+import { UpstreamFailure } from '../client.js';
+import { MAX_EVENT_CHARS } from '../sse-relay.js';
 import type { CapturedUsage } from '../usage.js';
 import { readAnthropicUsage } from './usage.js';
 import { anthropicSseError } from './sse-events.js';
@@ -27,13 +29,14 @@ export class NativeStreamTap {
     this.parser = createParser({ onEvent: (e) => this.onEvent(e) });
   }
 
-  /** Feed upstream bytes; returns the complete events among them (to write to the client), unchanged unless redacted. */
+  /** Feed upstream bytes; returns the complete events among them (to write to the client), unchanged unless redacted. Throws an UpstreamFailure for a partial event beyond MAX_EVENT_CHARS. */
   push(chunk: Uint8Array): string {
     const text = this.decoder.decode(chunk, { stream: true });
     this.parser.feed(text);
     const all = this.pending + text;
     const cut = lastEventEnd(all);
     this.pending = all.slice(cut);
+    if (this.pending.length > MAX_EVENT_CHARS) throw new UpstreamFailure('protocol', 'an SSE event longer than the gateway accepts');
     return this.safe(all.slice(0, cut));
   }
 
