@@ -10,7 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { GatewayError, internalError } from './errors.js';
-import { toGatewayError } from './error-handler.js';
+import { logUnhandled, toGatewayError } from './error-handler.js';
 
 export type AnthropicErrorType =
   | 'invalid_request_error'
@@ -59,7 +59,7 @@ export function installAnthropicErrorHandler(scope: FastifyInstance, config: Con
   scope.setErrorHandler((err, request, reply) => {
     let gw = toGatewayError(err, config);
     if (!gw) {
-      request.log.error({ err: { type: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
+      logUnhandled(request, err);
       gw = internalError();
     }
     if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) {

@@ -2,7 +2,7 @@
 // errors (body too large, bad content type, empty body) map to the matching gateway error; any
 // other error is logged and answered with a generic 500 that reveals nothing. Also the 404
 // handler, so unknown routes answer in the same OpenAI shape.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { GatewayError, internalError, invalidRequest, notFound, payloadTooLarge, unsupportedMediaType } from './errors.js';
 
@@ -30,11 +30,21 @@ export function toGatewayError(err: unknown, config: Pick<Config, 'bodyLimit'>):
   return null;
 }
 
+/**
+ * The log line of an error no handler expected (answered with a generic 500). Not under `err`:
+ * pino's err serializer re-types a plain object as "Object" — and given the Error itself it
+ * copies every enumerable property, which may carry request data. Name, message and stack only.
+ */
+export function logUnhandled(request: FastifyRequest, err: unknown): void {
+  const e = err as Error | undefined;
+  request.log.error({ error: { type: e?.name ?? typeof err, message: e?.message, stack: e?.stack } }, 'unhandled error');
+}
+
 export function installErrorHandlers(app: FastifyInstance, config: Config): void {
   app.setErrorHandler((err, request, reply) => {
     let gw = toGatewayError(err, config);
     if (!gw) {
-      request.log.error({ err: { type: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
+      logUnhandled(request, err);
       gw = internalError();
     }
     if (reply.sent || reply.raw.headersSent || reply.raw.destroyed) {

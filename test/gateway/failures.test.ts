@@ -172,6 +172,36 @@ describe('gateway failures', () => {
   });
 });
 
+describe('gateway failures: an unexpected error', () => {
+  test('is a 500 internal_error that reveals nothing; the log line names the real error type', async () => {
+    const mock = await startMockUpstream();
+    const gw = await startGateway({
+      mock,
+      overrides: {
+        compress: () => {
+          throw new RangeError('engine exploded');
+        },
+      },
+    });
+    try {
+      const { key } = await gw.createKey({ mode: 'byok' });
+      const r = await post(gw, JSON.stringify(hello), { authorization: `Bearer ${key}` });
+      assert.equal(r.status, 500);
+      assert.deepEqual(r.json, { error: { message: 'Internal error', type: 'internal_error', code: null } });
+      await new Promise((res) => setTimeout(res, 50));
+      const line = gw.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'unhandled error');
+      assert.ok(line, 'logged');
+      assert.equal(line.error.type, 'RangeError');
+      assert.equal(line.error.message, 'engine exploded');
+      assert.match(line.error.stack, /RangeError: engine exploded/);
+      assert.ok(!JSON.stringify(line).includes('"Object"'));
+    } finally {
+      await gw.close();
+      await mock.close();
+    }
+  });
+});
+
 describe('gateway failures: a hostile upstream cannot make the gateway buffer without bound', () => {
   let hostile: Server;
   let gw: TestGateway;
