@@ -22,7 +22,9 @@ interface SpanPattern {
 
 const SPAN_PATTERNS: SpanPattern[] = [
   { re: /`[^`\n]{1,200}`/g, needs: ['`'] }, // inline code
-  { re: /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]{1,2048}/g, needs: ['://'] }, // URLs
+  // URLs, without trailing sentence punctuation ("see https://x.io/a." is the URL https://x.io/a):
+  // removing a space before that punctuation must not make it part of the URL
+  { re: /\b(?:https?|ftp|wss?|file):\/\/[^\s<>"'`)\]]{0,2047}[^\s<>"'`)\].,;:!?]/g, needs: ['://'] },
   { re: /\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b/g, needs: ['@'], find: findEmails }, // e-mail
   // paths: matched from their first "/" (a relative path "src/app/main.ts" is checked as
   // "/app/main.ts"; word removal never splits a word with "/" in it); starting at "/" keeps the

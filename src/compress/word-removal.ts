@@ -18,6 +18,8 @@ const TOKEN = /\S+/g;
 const HINT = /\b(?:u[mh]+|uhm|er|erm|h?mm+|hm|mhm|ah|eh)\b|[{[(]|\b(\w{1,3}) \1\b/i;
 const HINT_AGGRESSIVE = /\b(?:basically|actually|literally|really|just|quite|very|totally|honestly|simply|certainly|obviously|you know|i mean|kind of|sort of|i guess|you see)\b/i;
 const PUNCT_ONLY = /^[,;]$/;
+const DANGLING_COMMA = /(\S*)\s*,\s*([.!?])/g;
+const PLAIN_WORD = /^[A-Za-z']+$/;
 
 export interface WordRemovalOptions {
   aggressive: boolean;
@@ -60,6 +62,8 @@ export function removeLowValueWords(sentence: string, o: WordRemovalOptions): st
   }
   // "word ," patterns of tokenised transcripts: drop a comma that now starts the sentence
   while (out.length > 0 && PUNCT_ONLY.test(out[0])) out.shift();
-  const result = out.join(' ').replace(/\s*,\s*([.!?])/g, '$1');
+  // a comma left dangling before the end of the sentence goes, but only after a plain word: gluing
+  // the "." to a path, URL or number ("app.log ,." → "app.log.") would change that span
+  const result = out.join(' ').replace(DANGLING_COMMA, (m, prev: string, end: string) => (PLAIN_WORD.test(prev) ? prev + end : m));
   return result.length > 0 && result.length < sentence.length ? result : sentence;
 }

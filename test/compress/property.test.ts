@@ -123,7 +123,14 @@ describe('property: hostile and random input', () => {
         assert.ok(out.text.length <= text.length);
         assert.ok(checkSpans(text, out.text, out.omitted, []).ok);
       }),
-      { numRuns: 80 },
+      // counterexamples of random runs: word removal dropped " ," and glued the "." to a URL / path
+      {
+        numRuns: 80,
+        examples: [
+          ['https://ex.test/a?b=1 the. [ https://ex.test/a?b=1 ,. . . . . ', 0.2, ''],
+          ['/var/log/app.log [. /var/log/app.log ,. . . . . ', 0.2, ''],
+        ],
+      },
     );
   });
 
