@@ -1,6 +1,7 @@
 // Relays an upstream's Server-Sent Events to the client event by event, as they arrive: each
 // complete event is passed on byte for byte unless it needs one of four things —
-//   * its `usage` is read (always) so billing sees the upstream's token counts;
+//   * its `usage` is read (always, error events too) so billing sees the upstream's token counts
+//     and cost;
 //   * the usage-only chunk (`choices: []`) is dropped when the gateway, not the client, asked for
 //     it with stream_options.include_usage;
 //   * tool-call deltas without `index` (some OpenAI-compatible servers omit it) get one, so SDKs
@@ -39,6 +40,16 @@ function dataOf(lines: readonly string[]): string {
   let n = 0;
   for (const line of lines) if (line.startsWith('data:')) data += (n++ ? '\n' : '') + (line.startsWith('data: ') ? line.slice(6) : line.slice(5));
   return data;
+}
+
+/** `data` parsed when it is a JSON object, else null. */
+function jsonObject(data: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 export class SseRelay {
@@ -124,28 +135,20 @@ export class SseRelay {
         data += (dataLines++ ? '\n' : '') + (line.startsWith('data: ') ? line.slice(6) : line.slice(5));
       } else if (line === 'event: error' || line === 'event:error') isErrorEvent = true;
     }
-    if (isErrorEvent) return this.redacted(lines, data, true);
-    if (dataLines === 0) return event;
-    if (data.trim() === '[DONE]') {
+    if (dataLines === 0) return isErrorEvent ? this.redacted(lines, data, true) : event;
+    if (!isErrorEvent && data.trim() === '[DONE]') {
       this.done = true;
       return event;
     }
-    const mayMatter = data.includes('"usage"') || data.includes('"tool_calls"') || data.includes('"error"');
+    const mayMatter = isErrorEvent || data.includes('"usage"') || data.includes('"tool_calls"') || data.includes('"error"');
     if (!mayMatter) return event;
-    let payload: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(data);
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return event;
-      payload = parsed as Record<string, unknown>;
-    } catch {
-      return event;
-    }
-    if (payload.error) return this.redacted(lines, data, true);
-    const usage = readUsage(this.usageOf(payload));
-    if (usage) {
-      this.usage = usage;
-      if (this.opts.hideUsageChunk && Array.isArray(payload.choices) && payload.choices.length === 0) return null;
-    }
+    const payload = jsonObject(data);
+    // Usage before redaction: an error event can still report the tokens (and cost) it was billed.
+    const usage = payload ? readUsage(this.usageOf(payload)) : null;
+    if (usage) this.usage = usage;
+    if (isErrorEvent || payload?.error) return this.redacted(lines, data, true);
+    if (!payload) return event;
+    if (usage && this.opts.hideUsageChunk && Array.isArray(payload.choices) && payload.choices.length === 0) return null;
     if (this.fixToolCallIndexes(payload)) {
       const kept = lines.filter((l) => !l.startsWith('data:'));
       kept.push(`data: ${JSON.stringify(payload)}`);

@@ -240,6 +240,14 @@ describe('ChatToMessagesStream', () => {
     assert.deepEqual(out.at(-1)!.data.error, { type: 'api_error', message: 'Upstream stream failed: overloaded' });
     assert.equal(e.upstreamError, 'overloaded');
   });
+
+  test('an error chunk that carries usage and cost: the usage is still read', () => {
+    const t = new ChatToMessagesStream('m');
+    const usage = { prompt_tokens: 30, completion_tokens: 2, cost: 0.125 };
+    const out = parseEvents(t.push(Buffer.from(chunk({ content: 'x' }) + `data: ${JSON.stringify({ error: { message: 'overloaded' }, usage })}\n\n`)) + t.end());
+    assert.equal(out.at(-1)!.event, 'error');
+    assert.deepEqual(t.usage, { promptTokens: 30, completionTokens: 2, cachedTokens: 0, costUsd: 0.125 });
+  });
 });
 
 describe('messageToEvents', () => {

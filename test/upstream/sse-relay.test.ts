@@ -79,4 +79,18 @@ describe('SseRelay', () => {
     run(relay, chunk({ error: { message: 'provider overloaded' } }), 8);
     assert.equal(relay.upstreamError, 'provider overloaded');
   });
+
+  test('an error chunk or `event: error` that carries usage and cost: the usage is read, the event redacted', () => {
+    const usage = { prompt_tokens: 20, completion_tokens: 4, cost: 0.25 };
+    const bare = new SseRelay({ hideUsageChunk: true, secrets: ['sk-upstream-secret'] });
+    const out = run(bare, chunk({ choices: [], error: { message: 'failed for sk-upstream-secret' }, usage }), 6);
+    assert.equal(bare.upstreamError, 'failed for [redacted]');
+    assert.ok(out.includes('[redacted]') && !out.includes('sk-upstream-secret'), 'the error event is passed on, redacted');
+    assert.deepEqual(bare.usage, { promptTokens: 20, completionTokens: 4, cachedTokens: 0, costUsd: 0.25 });
+
+    const named = new SseRelay({ hideUsageChunk: false });
+    run(named, `event: error\ndata: ${JSON.stringify({ error: { message: 'overloaded' }, usage })}\n\n`, 5);
+    assert.equal(named.upstreamError, 'overloaded');
+    assert.deepEqual(named.usage, { promptTokens: 20, completionTokens: 4, cachedTokens: 0, costUsd: 0.25 });
+  });
 });

@@ -119,6 +119,9 @@ export class ChatToMessagesStream {
     } catch {
       return;
     }
+    // Usage first: an error chunk can still report the tokens (and cost) it was billed.
+    const usage = readUsage(this.usageOf(payload));
+    if (usage) this.usage = usage;
     if (payload.error || e.event === 'error') {
       const err = payload.error as { message?: unknown } | string | undefined;
       const message = typeof err === 'string' ? err : typeof err?.message === 'string' ? err.message : 'upstream stream error';
@@ -128,8 +131,6 @@ export class ChatToMessagesStream {
       return;
     }
     this.start(payload);
-    const usage = readUsage(this.usageOf(payload));
-    if (usage) this.usage = usage;
     const choices = Array.isArray(payload.choices) ? (payload.choices as Json[]) : [];
     const choice = choices.find((c) => (c?.index ?? 0) === 0);
     if (!choice) return;
