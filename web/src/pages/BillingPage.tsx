@@ -5,6 +5,7 @@ import { api, ApiError, type Account, type Meta } from '../api';
 import { PageHeader } from '../components/Layout';
 import { StatCard } from '../components/StatCard';
 import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
+import { Pager } from '../components/Pager';
 import { TableCard } from '../components/TableCard';
 import { date, dateTime, int, usd } from '../format';
 import { useAsync } from '../useAsync';
@@ -40,21 +41,7 @@ export function BillingPage({ account, meta }: { account: Account; meta: Meta })
               <TableCard
                 testId="ledger-table"
                 numeric
-                footer={
-                  <div className="pager" data-testid="ledger-pager">
-                    <span>
-                      {int(total)} entr{total === 1 ? 'y' : 'ies'} · page {page} of {pages}
-                    </span>
-                    <div>
-                      <button className="btn btn-secondary btn-sm" disabled={page <= 1 || billing.loading} onClick={() => setPage(page - 1)}>
-                        Previous
-                      </button>
-                      <button className="btn btn-secondary btn-sm" disabled={page >= pages || billing.loading} onClick={() => setPage(page + 1)}>
-                        Next
-                      </button>
-                    </div>
-                  </div>
-                }
+                footer={<Pager total={total} noun={['entry', 'entries']} page={page} pages={pages} loading={billing.loading} onPage={setPage} testId="ledger-pager" />}
               >
                 <thead>
                   <tr>

@@ -5,6 +5,7 @@ import { api, type Meta, type UsageFilter } from '../api';
 import { PageHeader } from '../components/Layout';
 import { QuickStart } from '../components/QuickStart';
 import { EmptyState, ErrorState, Loading } from '../components/States';
+import { Pager } from '../components/Pager';
 import { TableCard } from '../components/TableCard';
 import { dateTime, int, monthLabel, pct, usd } from '../format';
 import { useAsync } from '../useAsync';
@@ -109,21 +110,7 @@ export function UsagePage({ meta }: { meta: Meta }) {
         <TableCard
           testId="usage-table"
           numeric
-          footer={
-            <div className="pager">
-              <span>
-                {int(usage.data.total)} request{usage.data.total === 1 ? '' : 's'} · page {page} of {pages}
-              </span>
-              <div>
-                <button className="btn btn-secondary btn-sm" disabled={page <= 1 || usage.loading} onClick={() => setPage(page - 1)}>
-                  Previous
-                </button>
-                <button className="btn btn-secondary btn-sm" disabled={page >= pages || usage.loading} onClick={() => setPage(page + 1)}>
-                  Next
-                </button>
-              </div>
-            </div>
-          }
+          footer={<Pager total={usage.data.total} noun={['request', 'requests']} page={page} pages={pages} loading={usage.loading} onPage={setPage} />}
         >
           <thead>
             <tr>
