@@ -44,6 +44,15 @@ type RedisWithAcquire = Redis & {
   ocAcquireSlot(key: string, limit: number, member: string, lifetimeMs: number): Promise<number>;
 };
 
+/** X-RateLimit-* of a per-minute window: its limit, what is left of it, seconds until it resets. */
+function rpmHeaders(rpm: number, used: number, resetSeconds: number): Record<string, string> {
+  return {
+    'X-RateLimit-Limit': String(rpm),
+    'X-RateLimit-Remaining': String(Math.max(0, rpm - used)),
+    'X-RateLimit-Reset': String(resetSeconds),
+  };
+}
+
 export class KeyRateLimiter {
   private readonly redis?: RedisWithAcquire;
   private readonly prefix: string;
@@ -103,11 +112,7 @@ export class KeyRateLimiter {
     }
     const allowed = res.consumedPoints <= key.rpm;
     const resetSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    const headers: Record<string, string> = {
-      'X-RateLimit-Limit': String(key.rpm),
-      'X-RateLimit-Remaining': String(Math.max(0, key.rpm - res.consumedPoints)),
-      'X-RateLimit-Reset': String(resetSeconds),
-    };
+    const headers = rpmHeaders(key.rpm, res.consumedPoints, resetSeconds);
     if (!allowed) {
       slot.release();
       return { ok: false, limit: 'rpm', retryAfterSeconds: resetSeconds, headers: { ...headers, 'Retry-After': String(resetSeconds) } };
@@ -126,12 +131,7 @@ export class KeyRateLimiter {
     if (key.rpm > 0) {
       try {
         const res = await this.rpmLimiter.get(key.id);
-        const used = res?.consumedPoints ?? 0;
-        return {
-          'X-RateLimit-Limit': String(key.rpm),
-          'X-RateLimit-Remaining': String(Math.max(0, key.rpm - used)),
-          'X-RateLimit-Reset': String(res ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 60),
-        };
+        return rpmHeaders(key.rpm, res?.consumedPoints ?? 0, res ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 60);
       } catch (rejection) {
         this.onRedisError(rejection instanceof Error ? rejection : new Error(String(rejection)));
       }
