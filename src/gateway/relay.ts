@@ -5,8 +5,8 @@
 // Errors after the stream started become an SSE `error` event, then the stream closes.
 import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { SseRelay } from '../upstream/sse-relay.js';
-import { classifyUpstreamError, UpstreamFailure } from '../upstream/client.js';
+import { sseEventTooLong, type SseRelay } from '../upstream/sse-relay.js';
+import { classifyUpstreamError, type UpstreamFailure } from '../upstream/client.js';
 import { sseErrorEvent, upstreamFailed, upstreamTimeout } from './errors.js';
 
 type Body = Dispatcher.ResponseData['body'];
@@ -98,7 +98,7 @@ export function relaySse(res: ServerResponse, body: Body, relay: SseRelay): Prom
     (chunk) => {
       const data = relay.push(chunk);
       // an "event" that never ends: give up instead of buffering it (the error event follows)
-      if (relay.overflow) body.destroy(new UpstreamFailure('protocol', 'an SSE event longer than the gateway accepts'));
+      if (relay.overflow) body.destroy(sseEventTooLong());
       return { data: data || null };
     },
     () => res.end(relay.end() || undefined),

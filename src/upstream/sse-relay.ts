@@ -16,9 +16,15 @@
 // one, so the framing here is a small purpose-built splitter; it follows the SSE spec's line rules.)
 import { containsSecret, redactJsonText, redactSecrets } from './error-message.js';
 import { readUsage, type CapturedUsage } from './usage.js';
+import { UpstreamFailure } from './client.js';
 
 /** The longest partial event held back (characters) before the stream is given up as broken. */
 export const MAX_EVENT_CHARS = 4 * 1024 * 1024;
+
+/** The failure a stream ends with when an event grows beyond MAX_EVENT_CHARS (every SSE reader). */
+export function sseEventTooLong(): UpstreamFailure {
+  return new UpstreamFailure('protocol', 'an SSE event longer than the gateway accepts');
+}
 
 export interface SseRelayOptions {
   /** drop the usage-only chunk (the client did not ask for usage) */

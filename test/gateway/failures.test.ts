@@ -268,4 +268,15 @@ describe('gateway failures: a hostile upstream cannot make the gateway buffer wi
     for (let i = 0; i < 100 && !closed.includes('stream'); i++) await new Promise((r) => setTimeout(r, 20));
     assert.ok(closed.includes('stream'));
   });
+
+  test('the same on /v1/messages translated for a Chat Completions upstream: an Anthropic error event, the connection dropped', async () => {
+    const before = closed.filter((c) => c === 'stream').length;
+    const res = await send('/messages', { method: 'POST', body: JSON.stringify({ ...hello, max_tokens: 16, stream: true }) });
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.match(text, /event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"Upstream stream failed: an SSE event longer than the gateway accepts"/);
+    assert.ok(text.length < 1024, 'the partial event was not passed on');
+    for (let i = 0; i < 100 && closed.filter((c) => c === 'stream').length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(closed.filter((c) => c === 'stream').length, before + 1);
+  });
 });

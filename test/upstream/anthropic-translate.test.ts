@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { AnthropicTranslationError, toChatCompletionsRequest } from '../../src/upstream/anthropic/translate-request.js';
 import { stopReasonOf, toAnthropicMessage } from '../../src/upstream/anthropic/translate-response.js';
 import { ChatToMessagesStream, messageToEvents } from '../../src/upstream/anthropic/translate-stream.js';
+import { UpstreamFailure } from '../../src/upstream/client.js';
+import { MAX_EVENT_CHARS } from '../../src/upstream/sse-relay.js';
 
 describe('toChatCompletionsRequest', () => {
   test('system, blocks, tool use/result, tools, tool_choice and sampling options', () => {
@@ -239,6 +241,25 @@ describe('ChatToMessagesStream', () => {
     assert.equal(out.at(-1)!.event, 'error');
     assert.deepEqual(out.at(-1)!.data.error, { type: 'api_error', message: 'Upstream stream failed: overloaded' });
     assert.equal(e.upstreamError, 'overloaded');
+  });
+
+  test('an event that never ends: push throws a protocol failure past MAX_EVENT_CHARS instead of buffering', () => {
+    const t = new ChatToMessagesStream('m');
+    const first = t.push(Buffer.from(chunk({ content: 'x' }) + 'data: "'));
+    assert.deepEqual(parseEvents(first).map((e) => e.event), ['message_start', 'content_block_start', 'content_block_delta']);
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    let thrown: unknown;
+    for (let sent = 0; sent <= MAX_EVENT_CHARS + piece.length && !thrown; sent += piece.length) {
+      try {
+        assert.equal(t.push(piece), '');
+      } catch (err) {
+        thrown = err;
+      }
+    }
+    assert.ok(thrown instanceof UpstreamFailure && thrown.kind === 'protocol', String(thrown));
+    assert.match(thrown.message, /longer than the gateway accepts/);
+    const tail = parseEvents(t.fail('api_error', `Upstream stream failed: ${thrown.message}`));
+    assert.deepEqual(tail.map((e) => e.event), ['error']);
   });
 
   test('an error chunk that carries usage and cost: the usage is still read', () => {

@@ -7,8 +7,7 @@
 // (error-message.ts) before they reach the client.
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { containsSecret, redactJsonText, redactSecrets } from '../error-message.js';
-import { UpstreamFailure } from '../client.js';
-import { MAX_EVENT_CHARS } from '../sse-relay.js';
+import { MAX_EVENT_CHARS, sseEventTooLong } from '../sse-relay.js';
 import type { CapturedUsage } from '../usage.js';
 import { readAnthropicUsage } from './usage.js';
 import { anthropicSseError } from './sse-events.js';
@@ -36,7 +35,10 @@ export class NativeStreamTap {
     const all = this.pending + text;
     const cut = lastEventEnd(all);
     this.pending = all.slice(cut);
-    if (this.pending.length > MAX_EVENT_CHARS) throw new UpstreamFailure('protocol', 'an SSE event longer than the gateway accepts');
+    // Bounded here, not with the parser's maxBufferSize: `pending` is the tap's own raw copy of the
+    // partial event (relayed as it came), which also holds comments and field lines the parser
+    // does not count; the parser's buffer is a part of it, so this bounds both.
+    if (this.pending.length > MAX_EVENT_CHARS) throw sseEventTooLong();
     return this.safe(all.slice(0, cut));
   }
 

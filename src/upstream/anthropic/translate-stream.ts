@@ -1,5 +1,6 @@
 // OpenAI Chat Completions SSE chunks → Anthropic Messages SSE events, translated as each upstream
-// chunk arrives (nothing is buffered beyond a partial SSE line). The event sequence is Anthropic's:
+// chunk arrives (nothing is buffered beyond a partial SSE event, and that only up to MAX_EVENT_CHARS:
+// a longer one ends the stream with an error event, as on the other SSE paths). The event sequence is Anthropic's:
 //   message_start → (content_block_start, content_block_delta…, content_block_stop)* →
 //   message_delta {stop_reason, usage} → message_stop
 // Text deltas become `text_delta`s of a text block; a tool call (a delta carrying an id/name) opens
@@ -11,6 +12,7 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { containsSecret, redactSecrets } from '../error-message.js';
 import { readUsage, type CapturedUsage } from '../usage.js';
+import { MAX_EVENT_CHARS, sseEventTooLong } from '../sse-relay.js';
 import { messageId, stopReasonOf, type StopReason } from './translate-response.js';
 import { toAnthropicUsage } from './usage.js';
 import { anthropicSseError, sseEvent } from './sse-events.js';
@@ -37,6 +39,8 @@ export class ChatToMessagesStream {
   private open: OpenBlock | null = null;
   private readonly toolBlocks = new Map<number, number>();
   private stopReason: StopReason | null = null;
+  /** the parser gave up on an event longer than MAX_EVENT_CHARS */
+  private tooLong = false;
 
   constructor(
     private readonly model: string,
@@ -44,18 +48,29 @@ export class ChatToMessagesStream {
     /** values that must never reach the client (the upstream key of this call) */
     private readonly secrets: readonly string[] = [],
   ) {
-    this.parser = createParser({ onEvent: (e) => this.onEvent(e) });
+    this.parser = createParser({
+      onEvent: (e) => this.onEvent(e),
+      // a hostile upstream's "event" that never ends is not buffered without bound
+      maxBufferSize: MAX_EVENT_CHARS,
+      onError: (err) => {
+        if (err.type === 'max-buffer-size-exceeded') this.tooLong = true;
+      },
+    });
   }
 
-  /** Feed upstream bytes; returns the Anthropic events to write now ('' when none are complete). */
+  /**
+   * Feed upstream bytes; returns the Anthropic events to write now ('' when none are complete).
+   * Throws an UpstreamFailure for a partial event beyond MAX_EVENT_CHARS (the relay then ends the
+   * stream with `fail`).
+   */
   push(chunk: Uint8Array): string {
-    this.parser.feed(this.decoder.decode(chunk, { stream: true }));
+    this.feed(this.decoder.decode(chunk, { stream: true }));
     return this.take();
   }
 
   /** The upstream ended: closes the message (message_delta + message_stop) if it was not closed. */
   end(): string {
-    this.parser.feed(this.decoder.decode());
+    this.feed(this.decoder.decode());
     this.parser.reset({ consume: true });
     this.finish();
     return this.take();
@@ -65,6 +80,11 @@ export class ChatToMessagesStream {
   fail(errorType: string, message: string): string {
     this.finished = true;
     return this.take() + anthropicSseError(errorType, message);
+  }
+
+  private feed(text: string): void {
+    this.parser.feed(text);
+    if (this.tooLong) throw sseEventTooLong();
   }
 
   private take(): string {
