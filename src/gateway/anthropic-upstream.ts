@@ -23,7 +23,7 @@ export interface PreparedCall {
 /**
  * What to send where. `body` is the (compressed) Anthropic body, translated for a Chat
  * Completions upstream; a native upstream gets `nativePayload()` — the client's text with only
- * the gateway's edits spliced in (messages.ts).
+ * the gateway's edits spliced in (raw-json.ts editBody).
  */
 export function prepareCall(target: UpstreamTarget, body: Json, nativePayload: () => string, headers: FastifyRequest['headers']): PreparedCall {
   if (isAnthropicNative(target.provider)) {

@@ -7,6 +7,8 @@ import { invalidRequest } from './errors.js';
 
 export const LEVELS: readonly Level[] = ['off', 'lossless', 'balanced', 'aggressive'];
 export const DEFAULT_LEVEL: Level = 'balanced';
+/** The gateway's own body field: read here, never forwarded. */
+export const CONTROL_FIELD = 'opencompress';
 
 export interface CompressionControl {
   level: Level;
@@ -29,9 +31,9 @@ export function compressionControl(headers: FastifyRequest['headers'], body: Rec
   const header = headers['x-opencompress-level'];
   if (header !== undefined) level = parseLevel(Array.isArray(header) ? header[0] : header, 'x-opencompress-level');
   const control: CompressionControl = { level, bodyFieldStripped: false };
-  if ('opencompress' in body) {
-    const field = body.opencompress;
-    delete body.opencompress;
+  if (CONTROL_FIELD in body) {
+    const field = body[CONTROL_FIELD];
+    delete body[CONTROL_FIELD];
     control.bodyFieldStripped = true;
     if (field !== null && field !== undefined) {
       if (typeof field !== 'object' || Array.isArray(field)) throw invalidRequest('"opencompress" must be an object like {"level": "balanced"}', 'invalid_level');

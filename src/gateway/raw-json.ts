@@ -4,8 +4,8 @@
 // a body (compressed messages, its own `opencompress` field removed, `stream_options` added) it
 // scans the client's text for the spans of the members and elements it edits and splices new text
 // into those spans only; every other byte is the client's. The scanner only ever sees text that
-// JSON.parse accepted; anything it does not expect makes it return null and the caller falls back
-// to re-serialising. Strings are skipped with indexOf (native search) rather than char by char,
+// JSON.parse accepted; anything it does not expect makes it return null and the body builder
+// (`editBody`, used by both chat routes) falls back to re-serialising. Strings are skipped with indexOf (native search) rather than char by char,
 // so scanning the body costs less than stringifying the unchanged parts it spares (measured in
 // docs/gateway.md).
 
@@ -217,4 +217,59 @@ export function editedArrayText(t: string, arr: ArraySpans | undefined, original
 /** The whole text `t` with its top-level object (spans from scanObject) edited; blanks around it kept. */
 export function editTopLevel(t: string, obj: ObjectSpans, edits: ObjectEdits): string {
   return t.slice(0, obj.start) + editObject(t, obj, edits) + t.slice(obj.end);
+}
+
+/** What the gateway changes in a request body; every other byte stays the client's. */
+export interface BodyEdits {
+  /** the new `messages` (only the elements that changed are serialised); null or absent: unchanged */
+  messages?: readonly unknown[] | null;
+  /** members cut out of the text (every occurrence); the parsed body already lacks them */
+  remove?: readonly string[];
+  /** members put first (ones the body does not have): provider defaults, `stream_options` */
+  prepend?: Record<string, unknown>;
+  /** an object member the body has, in which these members are set (`stream_options.include_usage`) */
+  merge?: { key: string; members: Record<string, unknown> };
+}
+
+/**
+ * The body to forward, built from the client's text `raw` and its parse `body` (the gateway's own
+ * fields already taken out): the edits spliced into the spans they touch, every other byte the
+ * client's (big integers, `1.0`, escapes, spacing). A body with nothing to edit is the client's
+ * text, with any prepended members spliced in after the `{`. When no text was kept, or the scanner
+ * cannot follow it, the edited `body` is re-serialised.
+ */
+export function editBody(raw: string | null, body: Record<string, unknown> & { messages: readonly unknown[] }, edits: BodyEdits): string {
+  const { messages, merge } = edits;
+  const remove = edits.remove?.length ? new Set(edits.remove) : undefined;
+  const added = edits.prepend && Object.keys(edits.prepend).length ? edits.prepend : undefined;
+  const prepend = added ? JSON.stringify(added).slice(1, -1) : '';
+  if (raw !== null) {
+    if (!messages && !remove && !merge) {
+      if (!prepend) return raw;
+      // The text parsed as an object with at least `model` and `messages`, so a member follows '{'.
+      const open = raw.indexOf('{');
+      if (open >= 0) return `${raw.slice(0, open)}{${prepend},${raw.slice(open + 1)}`;
+    }
+    const obj = scanObject(raw, 0, messages ? 'messages' : undefined);
+    if (obj) {
+      const set = new Map<string, string>();
+      const list = messages ? obj.members.findLast((m) => m.key === 'messages') : undefined;
+      if (list) set.set('messages', editedArrayText(raw, list.elements, body.messages, messages!));
+      const target = merge ? obj.members.findLast((m) => m.key === merge.key) : undefined;
+      if (target) {
+        const inner = scanObject(raw, target.valueStart);
+        const values = new Map(Object.entries(merge!.members).map(([k, v]) => [k, JSON.stringify(v)]));
+        set.set(merge!.key, inner ? editObject(raw, inner, { set: values }) : JSON.stringify(merge!.members));
+      }
+      if ((!messages || list) && (!merge || target)) return editTopLevel(raw, obj, { set, remove, prepend });
+    }
+  }
+  // No text kept, or text the scanner does not follow (scanObject returned null): the edited parse.
+  const out: Record<string, unknown> = { ...added, ...body };
+  if (messages) out.messages = messages;
+  if (merge) {
+    const current = body[merge.key];
+    out[merge.key] = { ...(current && typeof current === 'object' && !Array.isArray(current) ? current : {}), ...merge.members };
+  }
+  return JSON.stringify(out);
 }

@@ -3,7 +3,7 @@
 // edited span must be the client's, and the result must parse to the edited object.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { editObject, editTopLevel, editedArrayText, scanArray, scanObject } from '../../src/gateway/raw-json.js';
+import { editBody, editObject, editTopLevel, editedArrayText, scanArray, scanObject } from '../../src/gateway/raw-json.js';
 
 const members = (text: string) => scanObject(text)!.members.map((m) => [m.key, text.slice(m.valueStart, m.end)]);
 
@@ -146,5 +146,38 @@ describe('scanner against JSON.parse (random documents)', () => {
       if (out.includes('"p":1')) expected.p = 1;
       assert.deepEqual(JSON.parse(out), expected, `${text}\n→ ${out}`);
     }
+  });
+});
+
+describe('editBody', () => {
+  const raw = '{ "model": "m", "n": 9007199254740993, "opencompress": {"level":"off"}, "stream_options": {"x": 1.0}, "messages": [{"role":"user","content":"a"}, {"role":"user","content":"b"}] }';
+  const parse = () => {
+    const body = JSON.parse(raw) as Record<string, unknown> & { messages: unknown[] };
+    delete body.opencompress;
+    return body;
+  };
+
+  test('nothing to edit: the client text; prepended members spliced in after the {', () => {
+    assert.equal(editBody(raw, parse(), {}), raw);
+    assert.equal(editBody(raw, parse(), { prepend: { a: 1 } }), '{"a":1, "model"' + raw.slice('{ "model"'.length));
+  });
+
+  test('messages, remove, prepend and merge in one pass: every other byte the client\'s', () => {
+    const body = parse();
+    const messages = [body.messages[0], { role: 'user', content: 'B' }];
+    const out = editBody(raw, body, { messages, remove: ['opencompress'], prepend: { top: true }, merge: { key: 'stream_options', members: { include_usage: true } } });
+    assert.equal(
+      out,
+      '{"top":true, "model": "m", "n": 9007199254740993, "stream_options": {"x": 1.0,"include_usage":true}, "messages": [{"role":"user","content":"a"}, {"role":"user","content":"B"}] }',
+    );
+  });
+
+  test('no text kept (or text the scanner does not follow): the edited parse, re-serialised', () => {
+    const body = parse();
+    const messages = [{ role: 'user', content: 'B' }];
+    const edits = { messages, remove: ['opencompress'], prepend: { top: true }, merge: { key: 'stream_options', members: { include_usage: true } } };
+    const expected = { top: true, model: 'm', n: 9007199254740992, stream_options: { x: 1, include_usage: true }, messages };
+    assert.deepEqual(JSON.parse(editBody(null, body, edits)), expected);
+    assert.deepEqual(JSON.parse(editBody('[not an object the scanner follows', body, edits)), expected);
   });
 });

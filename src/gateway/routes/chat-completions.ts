@@ -14,7 +14,8 @@ import { invalidRequest } from '../errors.js';
 import { relayBody, relaySse } from '../relay.js';
 import { admitRequest, callUpstream, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
 import { upstreamStatusError } from '../upstream-errors.js';
-import { editObject, editTopLevel, editedArrayText, scanObject, type MemberSpan, type ObjectSpans } from '../raw-json.js';
+import { editBody } from '../raw-json.js';
+import { CONTROL_FIELD } from '../compression-control.js';
 import { holdRequestLog, releaseRequestLog } from '../request-log.js';
 
 /** Client headers passed on to a user's own upstream (BYOK): account selection and beta flags. */
@@ -45,20 +46,10 @@ function requireChatBody(body: unknown): ChatBody {
   return body as ChatBody;
 }
 
-const CONTROL_FIELD: ReadonlySet<string> = new Set(['opencompress']);
-
-function lastMember(obj: ObjectSpans, key: string): MemberSpan | undefined {
-  for (let i = obj.members.length - 1; i >= 0; i--) if (obj.members[i].key === key) return obj.members[i];
-  return undefined;
-}
-
 /**
- * The forwarded body, built from the client's text (raw-json.ts): `messages` replaced when the
- * engine changed them (only the changed messages are serialised), the gateway's `opencompress`
- * field removed, `stream_options.include_usage` set when the gateway asks for usage, provider
- * default fields put first — every other byte is the client's (big integers, `1.0`, escapes,
- * spacing). A body the gateway did not change is the client's text, with any added fields
- * spliced in after the `{`.
+ * The forwarded body (raw-json.ts editBody): `messages` replaced when the engine changed them, the
+ * gateway's `opencompress` field removed, `stream_options.include_usage` set when the gateway asks
+ * for usage, provider default fields put first — every other byte is the client's.
  */
 function forwardBody(
   raw: string | null,
@@ -68,41 +59,16 @@ function forwardBody(
   includeUsage: boolean,
   defaults: Record<string, unknown> | undefined,
 ): string {
-  const added: Record<string, unknown> = {};
+  const prepend: Record<string, unknown> = {};
   const so = body.stream_options;
-  const editUsage = includeUsage && so !== undefined;
-  if (includeUsage && so === undefined) added.stream_options = { include_usage: true };
-  if (defaults) for (const [k, v] of Object.entries(defaults)) if (!(k in body)) added[k] = v;
-  const addedKeys = Object.keys(added);
-  const prepend = addedKeys.length ? JSON.stringify(added).slice(1, -1) : '';
-  if (raw !== null) {
-    if (!compressed && !stripControl && !editUsage) {
-      if (!prepend) return raw;
-      // The raw text parsed as an object with at least `model` and `messages`, so a member follows '{'.
-      const open = raw.indexOf('{');
-      if (open >= 0) return `${raw.slice(0, open)}{${prepend},${raw.slice(open + 1)}`;
-    }
-    const obj = scanObject(raw, 0, compressed ? 'messages' : undefined);
-    if (obj) {
-      const set = new Map<string, string>();
-      const messages = compressed ? lastMember(obj, 'messages') : undefined;
-      if (messages) set.set('messages', editedArrayText(raw, messages.elements, body.messages, compressed!));
-      const member = editUsage ? lastMember(obj, 'stream_options') : undefined;
-      if (member) {
-        const inner = isObject(so) ? scanObject(raw, member.valueStart) : null;
-        set.set('stream_options', inner ? editObject(raw, inner, { set: new Map([['include_usage', 'true']]) }) : '{"include_usage":true}');
-      }
-      if ((!compressed || messages) && (!editUsage || member)) {
-        return editTopLevel(raw, obj, { set, remove: stripControl ? CONTROL_FIELD : undefined, prepend });
-      }
-    }
-  }
-  // Not reached for JSON requests (the parser keeps the raw text); kept as the safe fallback.
-  const out: Record<string, unknown> = { ...added, ...body };
-  if (compressed) out.messages = compressed;
-  if (editUsage) out.stream_options = { ...(isObject(so) ? so : {}), include_usage: true };
-  delete out.opencompress;
-  return JSON.stringify(out);
+  if (includeUsage && so === undefined) prepend.stream_options = { include_usage: true };
+  if (defaults) for (const [k, v] of Object.entries(defaults)) if (!(k in body)) prepend[k] = v;
+  return editBody(raw, body, {
+    messages: compressed,
+    remove: stripControl ? [CONTROL_FIELD] : undefined,
+    prepend,
+    merge: includeUsage && so !== undefined ? { key: 'stream_options', members: { include_usage: true } } : undefined,
+  });
 }
 
 async function handle(ctx: GatewayContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {

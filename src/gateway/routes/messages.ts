@@ -15,7 +15,8 @@ import { toAnthropicMessage } from '../../upstream/anthropic/translate-response.
 import { readAnthropicUsage } from '../../upstream/anthropic/usage.js';
 import type { GatewayContext, RouteModule } from '../context.js';
 import { clientClosedRequest, invalidRequest, upstreamFailed } from '../errors.js';
-import { editTopLevel, editedArrayText, scanObject } from '../raw-json.js';
+import { editBody } from '../raw-json.js';
+import { CONTROL_FIELD } from '../compression-control.js';
 import { holdRequestLog, releaseRequestLog } from '../request-log.js';
 import { relayBody } from '../relay.js';
 import { admitRequest, callUpstream, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
@@ -49,27 +50,6 @@ function requireMessagesBody(body: unknown): Json & { model: string; messages: u
   return body as Json & { model: string; messages: unknown[] };
 }
 
-const CONTROL_FIELD: ReadonlySet<string> = new Set(['opencompress']);
-
-/**
- * The body for a native Anthropic upstream: the client's text, with `messages` replaced when the
- * engine changed them (only changed messages serialised) and the gateway's `opencompress` field
- * removed — every other byte as the client sent it (raw-json.ts).
- */
-function nativeBody(raw: string | null, body: Json & { messages: unknown[] }, compressed: unknown[] | null, stripControl: boolean): string {
-  if (raw !== null) {
-    if (!compressed && !stripControl) return raw;
-    const obj = scanObject(raw, 0, compressed ? 'messages' : undefined);
-    const messages = obj?.members.findLast((m) => m.key === 'messages');
-    if (obj && (messages || !compressed)) {
-      const set = new Map<string, string>();
-      if (compressed && messages) set.set('messages', editedArrayText(raw, messages.elements, body.messages, compressed));
-      return editTopLevel(raw, obj, { set, remove: stripControl ? CONTROL_FIELD : undefined });
-    }
-  }
-  return JSON.stringify(compressed ? { ...body, messages: compressed } : body);
-}
-
 async function handle(ctx: GatewayContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const body = requireMessagesBody(request.body);
   const admitted = await admitRequest(ctx, request, body);
@@ -88,7 +68,8 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
   const out: Json = compressed ? { ...body, messages: compressed } : body;
 
   // Forward.
-  const call = prepareCall(target, out, () => nativeBody(request.rawBody, body, compressed, control.bodyFieldStripped), request.headers);
+  const nativeBody = () => editBody(request.rawBody, body, { messages: compressed, remove: control.bodyFieldStripped ? [CONTROL_FIELD] : undefined });
+  const call = prepareCall(target, out, nativeBody, request.headers);
   if (call.native) oc.provider = 'anthropic-native';
   const upstreamStart = performance.now();
   const upstream = await callUpstream(
