@@ -7,14 +7,16 @@
 //   * tool-call deltas without `index` (some OpenAI-compatible servers omit it) get one, so SDKs
 //     that accumulate tool calls by index work;
 //   * an error event (`event: error`, or a payload with `error`) — and any event that contains
-//     the upstream key itself — is redacted (error-message.ts: the same redaction as a
-//     non-streamed error body), because upstreams echo request headers in error messages.
+//     the upstream key itself — is redacted (sse-redaction.ts, shared with the native Anthropic
+//     tap: the same redaction as a non-streamed error body), because upstreams echo request
+//     headers in error messages.
 // Only a trailing partial event is held back until its terminating blank line arrives (bounded:
 // an "event" beyond MAX_EVENT_CHARS without a blank line ends the stream as a protocol error).
 // Comments and keep-alives (`: ping`) are passed on. A substring pre-check keeps the common chunk
 // free of JSON parsing. (eventsource-parser cannot hand back the raw bytes of an event nor drop
 // one, so the framing here is a small purpose-built splitter; it follows the SSE spec's line rules.)
-import { containsSecret, redactJsonText, redactSecrets } from './error-message.js';
+import { containsSecret } from './error-message.js';
+import { eventData, isErrorEventLine, mayHoldErrorEvent, redactEvent } from './sse-redaction.js';
 import { readUsage, type CapturedUsage } from './usage.js';
 import { UpstreamFailure } from './client.js';
 
@@ -38,14 +40,6 @@ export interface SseRelayOptions {
 interface ToolState {
   count: number;
   last: number;
-}
-
-/** The data of an event's lines (`data:` lines joined by newlines). */
-function dataOf(lines: readonly string[]): string {
-  let data = '';
-  let n = 0;
-  for (const line of lines) if (line.startsWith('data:')) data += (n++ ? '\n' : '') + (line.startsWith('data: ') ? line.slice(6) : line.slice(5));
-  return data;
 }
 
 /** `data` parsed when it is a JSON object, else null. */
@@ -100,7 +94,7 @@ export class SseRelay {
       !complete.includes('"usage"') &&
       !complete.includes('"tool_calls"') &&
       !complete.includes('"error"') &&
-      !complete.includes('event:') &&
+      !mayHoldErrorEvent(complete) &&
       !complete.includes('[DONE]') &&
       !containsSecret(complete, this.secrets)
     ) {
@@ -127,21 +121,14 @@ export class SseRelay {
   private processEvent(event: string): string | null {
     const out = this.transform(event);
     if (out === null || !containsSecret(out, this.secrets)) return out;
-    const lines = out.split('\n');
-    return this.redacted(lines, dataOf(lines), false);
+    return redactEvent(out.split('\n'), this.secrets).text;
   }
 
   private transform(event: string): string | null {
     const lines = event.split('\n');
-    let data = '';
-    let dataLines = 0;
-    let isErrorEvent = false;
-    for (const line of lines) {
-      if (line.startsWith('data:')) {
-        data += (dataLines++ ? '\n' : '') + (line.startsWith('data: ') ? line.slice(6) : line.slice(5));
-      } else if (line === 'event: error' || line === 'event:error') isErrorEvent = true;
-    }
-    if (dataLines === 0) return isErrorEvent ? this.redacted(lines, data, true) : event;
+    const data = eventData(lines);
+    const isErrorEvent = lines.some(isErrorEventLine);
+    if (data === null) return isErrorEvent ? this.redacted(lines) : event;
     if (!isErrorEvent && data.trim() === '[DONE]') {
       this.done = true;
       return event;
@@ -152,7 +139,7 @@ export class SseRelay {
     // Usage before redaction: an error event can still report the tokens (and cost) it was billed.
     const usage = payload ? readUsage(this.usageOf(payload)) : null;
     if (usage) this.usage = usage;
-    if (isErrorEvent || payload?.error) return this.redacted(lines, data, true);
+    if (isErrorEvent || payload?.error) return this.redacted(lines);
     if (!payload) return event;
     if (usage && this.opts.hideUsageChunk && Array.isArray(payload.choices) && payload.choices.length === 0) return null;
     if (this.fixToolCallIndexes(payload)) {
@@ -163,26 +150,19 @@ export class SseRelay {
     return event;
   }
 
-  /**
-   * An error event (or one carrying the upstream key): every line but `data:` redacted as text,
-   * the data redacted as JSON (or as text), and the error's message noted for billing and logs.
-   */
-  private redacted(lines: string[], data: string, isError: boolean): string {
-    const kept = lines.filter((l) => !l.startsWith('data:')).map((l) => redactSecrets(l, this.secrets));
-    const clean = data === '' ? '' : redactJsonText(data, this.secrets);
-    if (clean !== '') kept.push(...clean.split('\n').map((l) => `data: ${l}`));
-    if (isError) {
-      let message = 'upstream stream error';
-      try {
-        const err = (JSON.parse(clean) as { error?: { message?: unknown } | string }).error;
-        if (typeof err === 'string') message = err;
-        else if (typeof err?.message === 'string') message = err.message;
-      } catch {
-        if (clean.trim()) message = clean.trim().slice(0, 500);
-      }
-      this.upstreamError = message;
+  /** An error event, redacted (sse-redaction.ts); its message is noted for billing and logs. */
+  private redacted(lines: string[]): string {
+    const { text, data } = redactEvent(lines, this.secrets);
+    let message = 'upstream stream error';
+    try {
+      const err = (JSON.parse(data) as { error?: { message?: unknown } | string }).error;
+      if (typeof err === 'string') message = err;
+      else if (typeof err?.message === 'string') message = err.message;
+    } catch {
+      if (data.trim()) message = data.trim().slice(0, 500);
     }
-    return kept.join('\n');
+    this.upstreamError = message;
+    return text;
   }
 
   /** gives every tool-call delta an `index`; true when something was added */

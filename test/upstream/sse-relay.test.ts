@@ -93,4 +93,26 @@ describe('SseRelay', () => {
     assert.equal(named.upstreamError, 'overloaded');
     assert.deepEqual(named.usage, { promptTokens: 20, completionTokens: 4, cachedTokens: 0, costUsd: 0.25 });
   });
+
+  test('named events that are not errors take the fast path (passed on without being split or parsed)', () => {
+    const proto = SseRelay.prototype as unknown as { processEvent(e: string): string | null };
+    const original = proto.processEvent;
+    let processed = 0;
+    proto.processEvent = function (this: unknown, e: string) {
+      processed++;
+      return original.call(this, e);
+    };
+    try {
+      const named = 'event: message\ndata: {"choices":[{"index":0,"delta":{"content":"a"}}]}\n\nevent: ping\ndata: {}\n\n';
+      const relay = new SseRelay({ hideUsageChunk: false });
+      assert.equal(relay.push(enc(named)), named);
+      assert.equal(processed, 0);
+      const error = `event: error\ndata: ${JSON.stringify({ error: { message: 'boom' } })}\n\n`;
+      relay.push(enc(error));
+      assert.equal(processed, 1, 'an event: error still goes through the slow path');
+      assert.equal(relay.upstreamError, 'boom');
+    } finally {
+      proto.processEvent = original;
+    }
+  });
 });

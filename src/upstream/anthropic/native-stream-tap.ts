@@ -3,10 +3,11 @@
 // blank line), and a copy is parsed for usage — input and cache counts from `message_start`, the
 // cumulative counts (output_tokens, and input counts when present) from `message_delta` — and for
 // an in-stream `error` event (a failed request for billing). Error events, and any event that
-// contains the upstream key, are redacted with the redaction of upstream error bodies
-// (error-message.ts) before they reach the client.
+// contains the upstream key, are redacted before they reach the client (sse-redaction.ts, shared
+// with the OpenAI relay: the redaction of upstream error bodies).
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { containsSecret, redactJsonText, redactSecrets } from '../error-message.js';
+import { redactSecrets } from '../error-message.js';
+import { redactEvents } from '../sse-redaction.js';
 import { MAX_EVENT_CHARS, sseEventTooLong } from '../sse-relay.js';
 import type { CapturedUsage } from '../usage.js';
 import { readAnthropicUsage } from './usage.js';
@@ -39,7 +40,7 @@ export class NativeStreamTap {
     // partial event (relayed as it came), which also holds comments and field lines the parser
     // does not count; the parser's buffer is a part of it, so this bounds both.
     if (this.pending.length > MAX_EVENT_CHARS) throw sseEventTooLong();
-    return this.safe(all.slice(0, cut));
+    return redactEvents(all.slice(0, cut), this.secrets);
   }
 
   /** The upstream ended: whatever partial event is left (normally ''). */
@@ -48,24 +49,7 @@ export class NativeStreamTap {
     this.parser.feed(text);
     const rest = this.pending + text;
     this.pending = '';
-    return this.safe(rest);
-  }
-
-  /** `text` (whole events) with error events and events carrying a secret redacted. */
-  private safe(text: string): string {
-    if (text === '' || (!text.includes('event: error') && !text.includes('event:error') && !containsSecret(text, this.secrets))) return text;
-    return text
-      .replace(/\r\n?/g, '\n')
-      .split('\n\n')
-      .map((event) => {
-        const lines = event.split('\n');
-        if (!lines.some((l) => l === 'event: error' || l === 'event:error') && !containsSecret(event, this.secrets)) return event;
-        const data = lines.filter((l) => l.startsWith('data:')).map((l) => (l.startsWith('data: ') ? l.slice(6) : l.slice(5)));
-        const kept = lines.filter((l) => !l.startsWith('data:')).map((l) => redactSecrets(l, this.secrets));
-        if (data.length) kept.push(`data: ${redactJsonText(data.join('\n'), this.secrets).replace(/\n/g, '\ndata: ')}`);
-        return kept.join('\n');
-      })
-      .join('\n\n');
+    return redactEvents(rest, this.secrets);
   }
 
   /** The upstream failed mid-stream: an Anthropic error event for the client. */
