@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Admission } from '../billing/types.js';
 import type { ChatMessage, CompressResult } from '../compress/types.js';
 import { UpstreamAbort } from '../upstream/abort.js';
-import { classifyUpstreamError, UpstreamFailure, type UpstreamResponse, type UpstreamTarget } from '../upstream/client.js';
+import { classifyUpstreamError, type UpstreamFailure, type UpstreamResponse, type UpstreamTarget } from '../upstream/client.js';
 import type { CapturedUsage } from '../upstream/usage.js';
 import { authenticate } from './auth.js';
 import { compressionControl, type CompressionControl } from './compression-control.js';
@@ -162,6 +162,13 @@ export function compressRun<M>(
   return messages;
 }
 
+/** What callUpstream hands back: the upstream that answered < 400, and when the call started. */
+export interface UpstreamCall {
+  upstream: UpstreamResponse;
+  /** performance.now() when the request was sent: the one upstream timer (finishRelay) */
+  start: number;
+}
+
 /**
  * Sends the request (`send`) and returns an upstream that answered < 400; otherwise records the
  * failure on the run, the request facts and the metrics, and throws the gateway error
@@ -175,50 +182,40 @@ export async function callUpstream(
   run: ChatRun,
   send: () => Promise<UpstreamResponse>,
   statusError: (res: UpstreamResponse) => Promise<UpstreamStatusFailure>,
-): Promise<UpstreamResponse> {
+): Promise<UpstreamCall> {
   const start = performance.now();
   let upstream: UpstreamResponse;
+  let mapped: UpstreamStatusFailure | null = null;
   try {
     upstream = await send();
+    oc.upstreamStatus = upstream.statusCode;
+    // an answered ≥ 400: its error body is read here too (the client may leave, the upstream break off)
+    if (upstream.statusCode >= 400) mapped = await statusError(upstream);
   } catch (err) {
     oc.upstreamMs = elapsedMs(start);
     if (run.clientAborted) throw clientGone(oc);
-    const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure('connect', 'upstream request failed');
+    const failure = classifyUpstreamError(err);
     run.failure = 'upstream_error';
     oc.outcome = `upstream_${failure.kind}`;
     ctx.metrics.upstreamErrors.inc({ kind: failure.kind });
     throw failureToError(failure);
   }
-  oc.upstreamStatus = upstream.statusCode;
-  if (upstream.statusCode >= 400) {
-    let mapped: UpstreamStatusFailure;
-    try {
-      mapped = await statusError(upstream);
-    } catch (err) {
-      // reading the error body failed: the client left (abort), or the upstream broke off
-      oc.upstreamMs = elapsedMs(start);
-      if (run.clientAborted) throw clientGone(oc);
-      const failure = classifyUpstreamError(err);
-      run.failure = 'upstream_error';
-      oc.outcome = `upstream_${failure.kind}`;
-      ctx.metrics.upstreamErrors.inc({ kind: failure.kind });
-      throw failureToError(failure);
-    }
+  if (mapped) {
     oc.upstreamMs = elapsedMs(start);
     run.failure = mapped.status;
     oc.outcome = 'upstream_status';
     ctx.metrics.upstreamErrors.inc({ kind: upstream.statusCode >= 500 ? 'status_5xx' : 'status_4xx' });
     throw mapped.error;
   }
-  return upstream;
+  return { upstream, start };
 }
 
 function elapsedMs(start: number): number {
   return Math.round((performance.now() - start) * 100) / 100;
 }
 
-/** The client left while the upstream was being called: nothing can be sent any more. */
-function clientGone(oc: RequestFacts): GatewayError {
+/** The client left while the upstream was being called or read: nothing can be sent any more. */
+export function clientGone(oc: RequestFacts): GatewayError {
   oc.outcome = 'client_aborted';
   return clientClosedRequest();
 }

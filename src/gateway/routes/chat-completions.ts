@@ -94,9 +94,8 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
   const payload = forwardBody(request.rawBody, body, compressed, control.bodyFieldStripped, hideUsage, target.provider.bodyDefaults);
 
   // Forward.
-  const upstreamStart = performance.now();
   const extraHeaders = target.untrusted ? forwardedHeaders(request.headers) : undefined;
-  const upstream = await callUpstream(
+  const { upstream, start: upstreamStart } = await callUpstream(
     ctx,
     oc,
     run,

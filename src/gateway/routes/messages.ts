@@ -8,18 +8,18 @@
 // Completions request and its answer is translated back (upstream/anthropic/). Errors use
 // Anthropic's shape (anthropic-errors.ts), registered for this route's scope only.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { classifyUpstreamError, UpstreamFailure } from '../../upstream/client.js';
+import { classifyUpstreamError, type UpstreamFailure } from '../../upstream/client.js';
 import { NativeStreamTap } from '../../upstream/anthropic/native-stream-tap.js';
 import { ChatToMessagesStream, messageToEvents } from '../../upstream/anthropic/translate-stream.js';
 import { toAnthropicMessage } from '../../upstream/anthropic/translate-response.js';
 import { readAnthropicUsage } from '../../upstream/anthropic/usage.js';
 import type { GatewayContext, RouteModule } from '../context.js';
-import { clientClosedRequest, invalidRequest, upstreamFailed } from '../errors.js';
+import { invalidRequest, upstreamFailed } from '../errors.js';
 import { editBody } from '../raw-json.js';
 import { CONTROL_FIELD } from '../compression-control.js';
 import { holdRequestLog, releaseRequestLog } from '../request-log.js';
 import { relayBody } from '../relay.js';
-import { admitRequest, callUpstream, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
+import { admitRequest, callUpstream, clientGone, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
 import { failureToError } from '../upstream-errors.js';
 import { applyCompressed, toEngineInput } from '../anthropic-compress.js';
 import { installAnthropicErrorHandler } from '../anthropic-errors.js';
@@ -71,8 +71,7 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
   const nativeBody = () => editBody(request.rawBody, body, { messages: compressed, remove: control.bodyFieldStripped ? [CONTROL_FIELD] : undefined });
   const call = prepareCall(target, out, nativeBody, request.headers);
   if (call.native) oc.provider = 'anthropic-native';
-  const upstreamStart = performance.now();
-  const upstream = await callUpstream(
+  const { upstream, start: upstreamStart } = await callUpstream(
     ctx,
     oc,
     run,
@@ -119,11 +118,8 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     try {
       payload = await readJsonObject(upstream.body);
     } catch (err) {
-      if (run.clientAborted) {
-        oc.outcome = 'client_aborted';
-        throw clientClosedRequest();
-      }
-      const f = err instanceof UpstreamFailure ? err : classifyUpstreamError(err);
+      if (run.clientAborted) throw clientGone(oc);
+      const f = classifyUpstreamError(err);
       run.failure = 'upstream_error';
       oc.outcome = `upstream_${f.kind}_mid_body`;
       ctx.metrics.upstreamErrors.inc({ kind: 'stream' });
