@@ -3,10 +3,10 @@
 // model, level, tokens, upstream time, outcome) to `request.oc`; headers and bodies are never
 // logged. Also sets `x-request-id` on every response and maintains the in-flight gauge.
 // A route whose handler is still running when the response closes (a relay finishing its
-// bookkeeping, an upstream call a client walked away from) holds the line with `holdRequestLog`:
+// bookkeeping, an upstream call a client walked away from) wraps its handler in `withHeldLog`:
 // status and duration are taken at `close`, the line and metrics are written when the handler
-// calls `releaseRequestLog` — so upstream time and outcome are always in them.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// has returned (or thrown) — so upstream time and outcome are always in them.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface RequestFacts {
@@ -33,24 +33,29 @@ declare module 'fastify' {
     oc: RequestFacts;
     /** process.hrtime.bigint() when the request arrived */
     ocStart: bigint;
-    /** 1 while a route holds the log line (holdRequestLog) */
-    ocHold: number;
+    /** true while a route's handler holds the log line (withHeldLog) */
+    ocHold: boolean;
     /** the line to write when the hold is released (set at `close` while held) */
     ocFlush: (() => void) | null;
   }
 }
 
-/** The route's handler runs on: the log line waits for releaseRequestLog (status and ms are still taken at `close`). */
-export function holdRequestLog(request: FastifyRequest): void {
-  request.ocHold = 1;
-}
-
-/** The handler is done: writes the line if the response has already closed. */
-export function releaseRequestLog(request: FastifyRequest): void {
-  const flush = request.ocFlush;
-  request.ocHold = 0;
-  request.ocFlush = null;
-  if (flush) flush();
+/**
+ * `handler` with the request's log line held until it has finished: status and ms are still taken
+ * at `close`, the line and metrics are written after the handler returned or threw.
+ */
+export function withHeldLog<R>(handler: (request: FastifyRequest, reply: FastifyReply) => Promise<R>): (request: FastifyRequest, reply: FastifyReply) => Promise<R> {
+  return async (request, reply) => {
+    request.ocHold = true;
+    try {
+      return await handler(request, reply);
+    } finally {
+      const flush = request.ocFlush;
+      request.ocHold = false;
+      request.ocFlush = null;
+      if (flush) flush();
+    }
+  };
 }
 
 export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics): void {
@@ -68,7 +73,7 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
   };
   app.decorateRequest('oc', null as unknown as RequestFacts);
   app.decorateRequest('ocStart', 0n);
-  app.decorateRequest('ocHold', 0);
+  app.decorateRequest('ocHold', false);
   app.decorateRequest('ocFlush', null);
   const write = (request: FastifyRequest, seconds: number, status: number) => {
     const route = request.routeOptions?.url ?? 'unmatched';

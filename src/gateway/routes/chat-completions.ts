@@ -16,7 +16,7 @@ import { admitRequest, callUpstream, compressRun, finishRelay, gatewayHeaders, t
 import { upstreamStatusError } from '../upstream-errors.js';
 import { editBody } from '../raw-json.js';
 import { CONTROL_FIELD } from '../compression-control.js';
-import { holdRequestLog, releaseRequestLog } from '../request-log.js';
+import { withHeldLog } from '../request-log.js';
 
 /** Client headers passed on to a user's own upstream (BYOK): account selection and beta flags. */
 const FORWARDED_HEADERS = ['openai-organization', 'openai-project', 'openai-beta', 'anthropic-beta', 'http-referer', 'x-title'];
@@ -138,13 +138,6 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
 }
 
 export const chatCompletionsRoute: RouteModule = (app, ctx) => {
-  app.post('/v1/chat/completions', async (request, reply) => {
-    // the log line waits for the handler: upstream time and outcome are known only after the relay
-    holdRequestLog(request);
-    try {
-      await handle(ctx, request, reply);
-    } finally {
-      releaseRequestLog(request);
-    }
-  });
+  // the log line waits for the handler: upstream time and outcome are known only after the relay
+  app.post('/v1/chat/completions', withHeldLog((request, reply) => handle(ctx, request, reply)));
 };

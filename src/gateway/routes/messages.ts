@@ -17,7 +17,7 @@ import type { GatewayContext, RouteModule } from '../context.js';
 import { invalidRequest, upstreamFailed } from '../errors.js';
 import { editBody } from '../raw-json.js';
 import { CONTROL_FIELD } from '../compression-control.js';
-import { holdRequestLog, releaseRequestLog } from '../request-log.js';
+import { withHeldLog } from '../request-log.js';
 import { relayBody } from '../relay.js';
 import { admitRequest, callUpstream, clientGone, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
 import { failureToError } from '../upstream-errors.js';
@@ -146,14 +146,7 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
 export const messagesRoute: RouteModule = async (app, ctx) => {
   await app.register(async (scope) => {
     installAnthropicErrorHandler(scope, ctx.config);
-    scope.post('/v1/messages', async (request, reply) => {
-      // the log line waits for the handler: upstream time and outcome are known only after the relay
-      holdRequestLog(request);
-      try {
-        await handle(ctx, request, reply);
-      } finally {
-        releaseRequestLog(request);
-      }
-    });
+    // the log line waits for the handler: upstream time and outcome are known only after the relay
+    scope.post('/v1/messages', withHeldLog((request, reply) => handle(ctx, request, reply)));
   });
 };

@@ -7,18 +7,12 @@ import { upstreamErrorMessage } from '../../upstream/error-message.js';
 import { authenticate } from '../auth.js';
 import type { RouteModule } from '../context.js';
 import { clientClosedRequest, upstreamFailed, upstreamNotAllowed, upstreamRejected, upstreamTimeout } from '../errors.js';
-import { holdRequestLog, releaseRequestLog } from '../request-log.js';
+import { withHeldLog } from '../request-log.js';
 import { resolveTarget } from '../upstream-target.js';
 
 export const modelsRoute: RouteModule = (app, ctx) => {
-  app.get('/v1/models', async (request, reply) => {
-    holdRequestLog(request); // the outcome of a client that left is known only after the upstream call
-    try {
-      return await listModels(request, reply);
-    } finally {
-      releaseRequestLog(request);
-    }
-  });
+  // the outcome of a client that left is known only after the upstream call
+  app.get('/v1/models', withHeldLog(listModels));
 
   async function listModels(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const key = await authenticate(ctx, request);
