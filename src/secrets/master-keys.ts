@@ -166,7 +166,8 @@ export function promotePendingKey(dataDir: string): void {
   const pending = join(dataDir, PENDING_KEY_FILE);
   if (existsSync(file)) {
     const old = readKeyFile(file);
-    const kept = readPreviousKeys(dataDir).filter((k) => k.kid !== old.kid && k.kid !== readKeyFile(pending).kid);
+    const next = readKeyFile(pending).kid;
+    const kept = readPreviousKeys(dataDir).filter((k) => k.kid !== old.kid && k.kid !== next);
     const previous = join(dataDir, PREVIOUS_KEYS_FILE);
     renameSync(writeTemp(previous, [...kept, old].map((k) => encodeMasterKey(k) + '\n').join('')), previous);
   }

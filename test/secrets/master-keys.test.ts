@@ -1,11 +1,12 @@
-import { test, describe, after } from 'node:test';
+import { test, describe, after, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import fs, { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadMasterKeys, SecretsError, Secrets } from '../../src/secrets/index.js';
-import { encodeMasterKey, generateMasterKey, keyId, parseMasterKey, writePendingKey } from '../../src/secrets/master-keys.js';
+import { encodeMasterKey, generateMasterKey, keyId, parseMasterKey, promotePendingKey, readPreviousKeys, writeKeyFile, writePendingKey } from '../../src/secrets/master-keys.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -74,5 +75,36 @@ describe('master keys', () => {
     writeFileSync(join(dir, 'master.key'), 'not-a-key\n', { mode: 0o600 });
     assert.throws(() => loadMasterKeys({ dataDir: dir }), (err: Error) => err.message.includes('master.key') && !err.message.includes('not-a-key'));
     assert.equal(readFileSync(join(dir, 'master.key'), 'utf8'), 'not-a-key\n');
+  });
+
+  test('promoting the pending key reads master.key.next once, however many previous keys there are', () => {
+    const dir = tempDir();
+    const current = generateMasterKey();
+    const next = generateMasterKey();
+    const older = [generateMasterKey(), generateMasterKey(), generateMasterKey()];
+    writeKeyFile(join(dir, 'master.key'), current);
+    // a rerun after a crash: the previous list already holds the current and the pending key
+    writeFileSync(join(dir, 'master.key.previous'), [...older, current, next].map((k) => encodeMasterKey(k) + '\n').join(''), { mode: 0o600 });
+    writePendingKey(dir, next);
+    const pendingPath = join(dir, 'master.key.next');
+    let pendingReads = 0;
+    const real = fs.readFileSync;
+    const spy = mock.method(fs, 'readFileSync', function (this: unknown, ...args: Parameters<typeof fs.readFileSync>) {
+      if (args[0] === pendingPath) pendingReads++;
+      return real.apply(this, args);
+    });
+    syncBuiltinESMExports();
+    try {
+      promotePendingKey(dir);
+    } finally {
+      spy.mock.restore();
+      syncBuiltinESMExports();
+    }
+    assert.equal(pendingReads, 1);
+    assert.equal(parseMasterKey(readFileSync(join(dir, 'master.key'), 'utf8'), 'test').kid, next.kid);
+    assert.deepEqual(
+      readPreviousKeys(dir).map((k) => k.kid),
+      [...older, current].map((k) => k.kid),
+    );
   });
 });
