@@ -5,7 +5,8 @@
 // "overloaded" is passed on as 529 so the official SDK backs off and retries.
 import type { FastifyRequest } from 'fastify';
 import type { UpstreamResponse, UpstreamTarget } from '../upstream/client.js';
-import { readBodyCapped, readBodyText, upstreamErrorMessage } from '../upstream/error-message.js';
+import { upstreamErrorMessage } from '../upstream/error-message.js';
+import { readBodyCapped, readBodyText } from '../upstream/read-capped.js';
 import { isAnthropicNative, nativeMessagesProfile } from '../upstream/providers/anthropic-native.js';
 import { AnthropicTranslationError, toChatCompletionsRequest } from '../upstream/anthropic/translate-request.js';
 import { GatewayError, invalidRequest } from './errors.js';
@@ -56,17 +57,20 @@ export async function upstreamStatusError(res: UpstreamResponse, secrets: string
   return statusErrorFromText(res, message);
 }
 
-/** The largest translated-path JSON answer read (bytes); a longer one is refused as not a Chat Completions answer. */
+/** The largest translated-path JSON answer read (bytes); a longer one is refused as too large. */
 export const TRANSLATED_BODY_LIMIT = 32 * 1024 * 1024;
 
-/** Reads a whole (translated-path) JSON answer, up to TRANSLATED_BODY_LIMIT; null when it is not a JSON object (or too long). */
-export async function readJsonObject(body: AsyncIterable<Uint8Array>, limit = TRANSLATED_BODY_LIMIT): Promise<Json | null> {
+/**
+ * Reads a whole (translated-path) JSON answer, up to TRANSLATED_BODY_LIMIT: `payload` is null when
+ * it is not a JSON object, or when it is longer than the cap (`tooLarge`, the rest not read).
+ */
+export async function readJsonObject(body: AsyncIterable<Uint8Array>, limit = TRANSLATED_BODY_LIMIT): Promise<{ payload: Json | null; tooLarge: boolean }> {
   const { buffer, truncated } = await readBodyCapped(body, limit);
-  if (truncated) return null;
+  if (truncated) return { payload: null, tooLarge: true };
   try {
     const v: unknown = JSON.parse(buffer.toString('utf8'));
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
+    return { payload: v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null, tooLarge: false };
   } catch {
-    return null;
+    return { payload: null, tooLarge: false };
   }
 }

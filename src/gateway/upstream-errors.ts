@@ -2,7 +2,8 @@
 // POST /v1/chat/completions and POST /v1/messages so both answer connect → 502, timeout → 504,
 // 5xx/401/403 → 502 and other 4xx passed on (429 with its Retry-After). The Messages route adds
 // its own 529 rule on top (anthropic-upstream.ts).
-import { readBodyText, upstreamErrorMessage } from '../upstream/error-message.js';
+import { upstreamErrorMessage } from '../upstream/error-message.js';
+import { readBodyText } from '../upstream/read-capped.js';
 import type { UpstreamFailure, UpstreamResponse } from '../upstream/client.js';
 import { GatewayError, upstreamFailed, upstreamNotAllowed, upstreamRejected, upstreamTimeout } from './errors.js';
 

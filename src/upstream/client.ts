@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { checkConnectedSocket, guardedLookup, UpstreamNotAllowedError } from './ssrf.js';
 import type { ProviderProfile } from './providers/types.js';
 import type { UpstreamSignal } from './abort.js';
-import { ERROR_BODY_LIMIT, readBodyCapped } from './error-message.js';
+import { ERROR_BODY_LIMIT, readBodyCapped } from './read-capped.js';
 
 /** The largest model list read from an upstream (bytes); OpenRouter's full list is ≈ 1 MB. */
 export const MODELS_BODY_LIMIT = 8 * 1024 * 1024;

@@ -4,7 +4,7 @@
 // API key masked, and bounded in length. The one redaction of upstream text: error bodies, error
 // events inside SSE streams (sse-relay.ts, the Anthropic stream translators) and anything else an
 // upstream says that is passed to a client or a log goes through `redactSecrets` /
-// `redactJsonText`. Upstream bodies are read under a size cap (`readBodyCapped`).
+// `redactJsonText`. (Upstream bodies are read under a size cap: read-capped.ts.)
 
 const KEY_LIKE = /\b(sk-[A-Za-z0-9_-]{6,}|sk_[A-Za-z0-9_-]{6,}|gsk_[A-Za-z0-9]{6,}|xai-[A-Za-z0-9]{6,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
 const MAX = 500;
@@ -61,35 +61,4 @@ export function upstreamErrorMessage(status: number, bodyText: string, secrets: 
   detail = redactSecrets(detail, secrets).replace(/\s+/g, ' ').trim();
   if (detail.length > MAX) detail = detail.slice(0, MAX) + '…';
   return detail ? `Upstream returned ${status}: ${detail}` : `Upstream returned ${status}`;
-}
-
-/** Bytes of an upstream error body kept for its message. */
-export const ERROR_BODY_LIMIT = 64 * 1024;
-
-/**
- * Reads a body up to `limit` bytes and stops there: the rest is not read, the body is destroyed
- * (the connection is dropped), so an upstream cannot make the gateway buffer without bound.
- */
-export async function readBodyCapped(body: AsyncIterable<Uint8Array>, limit: number): Promise<{ buffer: Buffer; truncated: boolean }> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  // leaving a for-await loop early calls the stream iterator's return(), which destroys the stream
-  for await (const chunk of body) {
-    const room = limit - size;
-    if (chunk.length > room) {
-      if (room > 0) parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, room));
-      size = limit;
-      truncated = true;
-      break;
-    }
-    parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-    size += chunk.length;
-  }
-  return { buffer: Buffer.concat(parts, size), truncated };
-}
-
-/** Reads at most `limit` bytes of a body as text; reading stops at the cap (the rest is discarded with the connection). */
-export async function readBodyText(body: AsyncIterable<Uint8Array>, limit = ERROR_BODY_LIMIT): Promise<string> {
-  return (await readBodyCapped(body, limit)).buffer.toString('utf8');
 }

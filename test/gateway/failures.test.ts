@@ -210,22 +210,26 @@ describe('gateway failures: a hostile upstream cannot make the gateway buffer wi
 
   before(async () => {
     // answers every request with a body that never ends: an error body (POST, 500), a model list
-    // (GET …/models, 200), or an SSE "event" without a terminating blank line (POST with stream)
+    // (GET …/models, 200), an SSE "event" without a terminating blank line (POST with stream), or a
+    // Chat Completions answer (POST for the model "huge-answer", 200)
     hostile = createServer((req, res) => {
       const parts: Buffer[] = [];
       req.on('data', (c: Buffer) => parts.push(c));
       req.on('end', () => {
         const isModels = req.method === 'GET';
-        const isStream = !isModels && Buffer.concat(parts).toString().includes('"stream":true');
-        res.writeHead(isModels || isStream ? 200 : 500, { 'content-type': isStream ? 'text/event-stream' : 'application/json' });
+        const text = Buffer.concat(parts).toString();
+        const isStream = !isModels && text.includes('"stream":true');
+        const isAnswer = !isModels && !isStream && text.includes('"huge-answer"');
+        res.writeHead(isModels || isStream || isAnswer ? 200 : 500, { 'content-type': isStream ? 'text/event-stream' : 'application/json' });
         const chunk = Buffer.alloc(64 * 1024, 0x61);
         if (isStream) res.write('data: "');
+        else if (isAnswer) res.write('{"choices":[{"index":0,"message":{"role":"assistant","content":"');
         else res.write(isModels ? '{"object":"list","data":["' : '{"error":{"message":"');
         const pump = () => {
           while (!res.destroyed && res.write(chunk));
           if (!res.destroyed) res.once('drain', pump);
         };
-        res.on('close', () => closed.push(isModels ? 'models' : isStream ? 'stream' : 'error'));
+        res.on('close', () => closed.push(isModels ? 'models' : isStream ? 'stream' : isAnswer ? 'answer' : 'error'));
         pump();
       });
     });
@@ -257,6 +261,16 @@ describe('gateway failures: a hostile upstream cannot make the gateway buffer wi
     assert.match(((await res.json()) as any).error.message, /larger than 8 MB/);
     for (let i = 0; i < 100 && !closed.includes('models'); i++) await new Promise((r) => setTimeout(r, 20));
     assert.ok(closed.includes('models'));
+  });
+
+  test('an endless translated answer on /v1/messages: 502 naming the 32 MB limit, the upstream connection dropped', async () => {
+    const res = await send('/messages', { method: 'POST', body: JSON.stringify({ ...hello, model: 'huge-answer', max_tokens: 16 }) });
+    assert.equal(res.status, 502);
+    const json = (await res.json()) as any;
+    assert.equal(json.type, 'error');
+    assert.match(json.error.message, /answer larger than 32 MB/);
+    for (let i = 0; i < 100 && !closed.includes('answer'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(closed.includes('answer'));
   });
 
   test('an SSE event that never ends: the stream ends with an error event, the upstream connection dropped', async () => {

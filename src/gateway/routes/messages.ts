@@ -24,7 +24,7 @@ import { failureToError } from '../upstream-errors.js';
 import { applyCompressed, toEngineInput } from '../anthropic-compress.js';
 import { installAnthropicErrorHandler } from '../anthropic-errors.js';
 import { relayAnthropicSse } from '../anthropic-relay.js';
-import { prepareCall, readJsonObject, upstreamStatusError } from '../anthropic-upstream.js';
+import { prepareCall, readJsonObject, TRANSLATED_BODY_LIMIT, upstreamStatusError } from '../anthropic-upstream.js';
 
 type Json = Record<string, unknown>;
 
@@ -114,9 +114,9 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     run.responseCopy = [];
     failure = (await relayBody(res, upstream.body, run.responseCopy, Number(headers['content-length'] ?? -1))).failure;
   } else {
-    let payload: Json | null;
+    let answer: Awaited<ReturnType<typeof readJsonObject>>;
     try {
-      payload = await readJsonObject(upstream.body);
+      answer = await readJsonObject(upstream.body);
     } catch (err) {
       if (run.clientAborted) throw clientGone(oc);
       const f = classifyUpstreamError(err);
@@ -125,10 +125,15 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
       ctx.metrics.upstreamErrors.inc({ kind: 'stream' });
       throw f.kind === 'timeout' ? failureToError(f) : upstreamFailed(`Upstream answer failed: ${f.message}`);
     }
+    const { payload, tooLarge } = answer;
     if (!payload) {
       run.failure = 'upstream_error';
-      oc.outcome = 'upstream_bad_json';
-      throw upstreamFailed('Upstream answered with something that is not a Chat Completions JSON object');
+      oc.outcome = tooLarge ? 'upstream_too_large' : 'upstream_bad_json';
+      throw upstreamFailed(
+        tooLarge
+          ? `Upstream returned an answer larger than ${TRANSLATED_BODY_LIMIT / (1024 * 1024)} MB`
+          : 'Upstream answered with something that is not a Chat Completions JSON object',
+      );
     }
     const translated = toAnthropicMessage(payload, body.model, target.provider.usageOf);
     run.usage = translated.usage;
