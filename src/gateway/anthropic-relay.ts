@@ -1,8 +1,8 @@
 // Writes an upstream SSE stream to an Anthropic-SDK client through a stream transform — the native
-// tap (bytes unchanged, usage read) or the Chat-Completions→Messages translator — as each chunk
-// arrives, honouring backpressure. A client that goes away ends the loop (the route's close
-// listener aborts the upstream). A failure after the headers were sent becomes an Anthropic SSE
-// `error` event, then the stream closes. (relay.ts's relaySse is tied to the OpenAI SseRelay.)
+// tap (events byte for byte but for redacted error events, usage read) or the
+// Chat-Completions→Messages translator — as each chunk arrives, honouring backpressure. A client
+// that goes away ends the loop (the route's close listener aborts the upstream). A failure after
+// the headers were sent becomes an Anthropic SSE `error` event, then the stream closes. (relay.ts's relaySse is tied to the OpenAI SseRelay.)
 import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream/client.js';

@@ -1,8 +1,9 @@
-// The upstream half of POST /v1/messages: builds what is sent (the Anthropic body as-is to a
-// native Anthropic upstream, or its Chat Completions translation to any OpenAI-compatible one) and
-// turns upstream failures into gateway errors — the shared mapping of upstream-errors.ts (connect → 502,
-// timeout → 504, 5xx/401/403 → 502, other 4xx passed on), except that Anthropic's own 529
-// "overloaded" is passed on as 529 so the official SDK backs off and retries.
+// The upstream half of POST /v1/messages: builds what is sent (the client's Anthropic text with the
+// gateway's edits spliced in to a native Anthropic upstream, or its Chat Completions translation to
+// any OpenAI-compatible one) and turns upstream failures into gateway errors — the shared mapping
+// of upstream-errors.ts (connect → 502, timeout → 504, 5xx/401/403 → 502, other 4xx passed on),
+// except that Anthropic's own 529 "overloaded" is passed on as 529 so the official SDK backs off
+// and retries.
 import type { FastifyRequest } from 'fastify';
 import type { UpstreamResponse, UpstreamTarget } from '../upstream/client.js';
 import { upstreamErrorMessage } from '../upstream/error-message.js';

@@ -14,7 +14,7 @@ export interface CompressionControl {
   level: Level;
   targetRatio?: number;
   targetTokens?: number;
-  /** the body carried an `opencompress` field (so it must be re-serialised without it) */
+  /** the body carried an `opencompress` field (so its member is cut out of the forwarded text: raw-json.ts editBody) */
   bodyFieldStripped: boolean;
 }
 

@@ -1,6 +1,7 @@
 // Request bodies: JSON only, read as a string under the configured size limit (Fastify answers
-// 413 beyond it), parsed with plain JSON.parse, the raw text kept on the request so a body that
-// compression did not change is forwarded as the exact bytes the client sent (no re-serialising).
+// 413 beyond it), parsed with plain JSON.parse, the raw text kept on the request: the forwarded
+// body is built from it (raw-json.ts editBody) — the exact bytes the client sent when the gateway
+// changes nothing, otherwise the client's text with only the edited members spliced in.
 import type { FastifyInstance } from 'fastify';
 import { invalidJson } from './errors.js';
 

@@ -1,12 +1,14 @@
 // POST /v1/messages — the Anthropic Messages API, so apps on the official `@anthropic-ai/sdk`
 // (baseURL = the gateway, apiKey = an sk-occ- key, sent as x-api-key) get the same compression and
-// billing as OpenAI clients. The flow mirrors chat-completions.ts (shared steps in request-lifecycle.ts):
-// authenticate, pick the upstream,
-// admit, compress (anthropic-compress.ts maps blocks to the engine and back), forward, relay, then
-// one UsageEvent when the response has closed. A native Anthropic upstream gets the body as-is and
-// its JSON/SSE bytes are relayed unchanged; any OpenAI-compatible upstream gets a translated Chat
-// Completions request and its answer is translated back (upstream/anthropic/). Errors use
-// Anthropic's shape (anthropic-errors.ts), registered for this route's scope only.
+// billing as OpenAI clients. The flow mirrors chat-completions.ts (shared steps in
+// request-lifecycle.ts): authenticate, pick the upstream, admit, compress (anthropic-compress.ts
+// maps blocks to the engine and back), forward, relay, then one UsageEvent when the response has
+// closed. A native Anthropic upstream gets the client's text with only the gateway's edits spliced
+// in (compressed messages, `opencompress` removed: raw-json.ts); its JSON answer is relayed byte
+// for byte and its SSE events as they came, except that error events and events carrying the
+// upstream key are redacted (native-stream-tap.ts). Any OpenAI-compatible upstream gets a
+// translated Chat Completions request and its answer is translated back (upstream/anthropic/).
+// Errors use Anthropic's shape (anthropic-errors.ts), registered for this route's scope only.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { classifyUpstreamError, type UpstreamFailure } from '../../upstream/client.js';
 import { NativeStreamTap } from '../../upstream/anthropic/native-stream-tap.js';
