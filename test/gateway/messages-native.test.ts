@@ -3,27 +3,14 @@
 // byte, and thinking/image/system/assistant blocks, as the client sent them), SSE relayed as it
 // came, usage and cache writes from the native events, tool use, 529/500 and a stream cut mid-way.
 // (The translated path and the route's errors: messages.test.ts.)
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { UsageEvent } from '../../src/billing/types.js';
-import { DEFAULT_ANTHROPIC_USAGE, type MockAnthropic } from '../helpers/mock-anthropic-upstream.js';
-import { MOCK_UPSTREAM_KEY, type TestGateway } from '../helpers/gateway.js';
-import { anthropicClient, BIG_TEXT, IMAGE, REDACTED, richRequest, rows, startMessagesGateway, SYSTEM, THINKING, waitFor, type MessagesGateway } from '../helpers/messages-gateway.js';
+import { DEFAULT_ANTHROPIC_USAGE } from '../helpers/mock-anthropic-upstream.js';
+import { MOCK_UPSTREAM_KEY } from '../helpers/gateway.js';
+import { anthropicMock, BIG_TEXT, client, events, gw, IMAGE, nativeKey, REDACTED, richRequest, rows, SYSTEM, THINKING, translatedKey, useMessagesGateway, waitFor } from '../helpers/messages-gateway.js';
 
 describe('POST /v1/messages, native Anthropic upstream', () => {
-  let anthropicMock: MockAnthropic;
-  let gw: TestGateway;
-  let translatedKey: string;
-  let nativeKey: string;
-  let setup: MessagesGateway;
-  const events: UsageEvent[] = [];
-  const client = (key: string, headers?: Record<string, string>) => anthropicClient(gw, key, headers);
-
-  before(async () => {
-    setup = await startMessagesGateway(events);
-    ({ anthropicMock, gw, translatedKey, nativeKey } = setup);
-  });
-  after(() => setup.close());
+  useMessagesGateway();
 
   test('forwards the compressed body to /v1/messages; other blocks arrive byte-identical', async () => {
     anthropicMock.reset();

@@ -2,28 +2,14 @@
 // mock upstream: the request and the answer are translated (JSON and SSE), user text compressed,
 // tool use round trips, Router keys via OpenRouter with its cost, a client that leaves; and the
 // route's errors in Anthropic's shape. (The native Anthropic upstream: messages-native.test.ts.)
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import type { UsageEvent } from '../../src/billing/types.js';
-import type { MockUpstream } from '../helpers/mock-upstream.js';
-import { MOCK_UPSTREAM_KEY, type TestGateway } from '../helpers/gateway.js';
-import { admission, anthropicClient, BIG_TEXT, richRequest, startMessagesGateway, SYSTEM, waitFor, type MessagesGateway } from '../helpers/messages-gateway.js';
+import { MOCK_UPSTREAM_KEY } from '../helpers/gateway.js';
+import { admission, BIG_TEXT, client, events, gw, nativeKey, openaiMock, richRequest, SYSTEM, translatedKey, useMessagesGateway, waitFor } from '../helpers/messages-gateway.js';
 
 describe('POST /v1/messages', () => {
-  let openaiMock: MockUpstream;
-  let gw: TestGateway;
-  let translatedKey: string;
-  let nativeKey: string;
-  let setup: MessagesGateway;
-  const events: UsageEvent[] = [];
-  const client = (key: string, headers?: Record<string, string>) => anthropicClient(gw, key, headers);
-
-  before(async () => {
-    setup = await startMessagesGateway(events);
-    ({ openaiMock, gw, translatedKey, nativeKey } = setup);
-  });
-  after(() => setup.close());
+  useMessagesGateway();
 
   describe('OpenAI-compatible upstream (translated)', () => {
     test('JSON: request translated and compressed, answer translated back with usage', async () => {

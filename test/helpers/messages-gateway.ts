@@ -1,7 +1,9 @@
 // The gateway the POST /v1/messages tests run against (messages.test.ts: OpenAI-compatible
 // upstream, translated, and the route's errors; messages-native.test.ts: native Anthropic
 // upstream): an OpenAI-compatible mock, a native Anthropic mock, a BYOK key for each, a billing
-// that records usage events and can refuse admission, and the request fixtures both files use.
+// that records usage events and can refuse admission (useMessagesGateway), and the request
+// fixtures both files use.
+import { after, before } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import type { Admission, Billing, UsageEvent } from '../../src/billing/types.js';
 import { startMockUpstream, type MockUpstream } from './mock-upstream.js';
@@ -57,39 +59,35 @@ export async function waitFor<T>(get: () => T | undefined, ms = 3000): Promise<T
   }
 }
 
-export interface MessagesGateway {
-  openaiMock: MockUpstream;
-  anthropicMock: MockAnthropic;
-  gw: TestGateway;
-  /** BYOK key for the OpenAI-compatible mock (requests are translated) */
-  translatedKey: string;
-  /** BYOK key for the native Anthropic mock */
-  nativeKey: string;
-  close(): Promise<void>;
-}
+// The running setup, as live bindings: set by the hooks useMessagesGateway registers (each test
+// file runs in its own process, so each has its own).
+export let openaiMock: MockUpstream;
+export let anthropicMock: MockAnthropic;
+export let gw: TestGateway;
+/** BYOK key for the OpenAI-compatible mock (requests are translated) */
+export let translatedKey: string;
+/** BYOK key for the native Anthropic mock */
+export let nativeKey: string;
+/** the usage events billing was handed */
+export const events: UsageEvent[] = [];
 
-/** Starts the mocks and the gateway; usage events are pushed to `events`. */
-export async function startMessagesGateway(events: UsageEvent[]): Promise<MessagesGateway> {
-  const openaiMock = await startMockUpstream();
-  const anthropicMock = await startMockAnthropic();
-  const gw = await startGateway({ mock: openaiMock, overrides: { billing: recordingBilling(events) } });
-  const translatedKey = (await gw.createKey({ mode: 'byok' })).key;
-  const nativeKey = (await gw.createKey({ mode: 'byok', upstreamBaseUrl: anthropicMock.origin, upstreamProvider: 'anthropic' })).key;
-  return {
-    openaiMock,
-    anthropicMock,
-    gw,
-    translatedKey,
-    nativeKey,
-    close: async () => {
-      await gw.close();
-      await openaiMock.close();
-      await anthropicMock.close();
-    },
-  };
+/** Registers, in the calling describe, the hooks that start the mocks and the gateway and close them. */
+export function useMessagesGateway(): void {
+  before(async () => {
+    openaiMock = await startMockUpstream();
+    anthropicMock = await startMockAnthropic();
+    gw = await startGateway({ mock: openaiMock, overrides: { billing: recordingBilling(events) } });
+    translatedKey = (await gw.createKey({ mode: 'byok' })).key;
+    nativeKey = (await gw.createKey({ mode: 'byok', upstreamBaseUrl: anthropicMock.origin, upstreamProvider: 'anthropic' })).key;
+  });
+  after(async () => {
+    await gw.close();
+    await openaiMock.close();
+    await anthropicMock.close();
+  });
 }
 
 /** An official SDK client for the gateway. */
-export function anthropicClient(gw: TestGateway, key: string, headers?: Record<string, string>): Anthropic {
+export function client(key: string, headers?: Record<string, string>): Anthropic {
   return new Anthropic({ apiKey: key, baseURL: gw.url, maxRetries: 0, timeout: 10_000, defaultHeaders: headers });
 }
