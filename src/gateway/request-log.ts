@@ -83,7 +83,12 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
     const s = series(route, status, oc.mode ?? 'none');
     s.requests.inc();
     s.duration.observe(seconds);
-    if (oc.upstreamMs !== undefined && status < 400) metrics.overhead.observe(Math.max(0, seconds - oc.upstreamMs / 1000));
+    // the upstream clock stops when the relay's bookkeeping ends, which can be just after the
+    // response closed (a held line): upstream time is at most the request's time
+    if (oc.upstreamMs !== undefined) {
+      oc.upstreamMs = Math.min(oc.upstreamMs, Math.round(seconds * 100_000) / 100);
+      if (status < 400) metrics.overhead.observe(Math.max(0, seconds - oc.upstreamMs / 1000));
+    }
     const q = request.url.indexOf('?');
     request.log.info(
       {
