@@ -23,7 +23,7 @@ export async function upstreamStatusError(res: UpstreamResponse, secrets: string
 }
 
 /** The mapping itself, for a caller that has already read the upstream's error text. */
-export function statusErrorFromText(res: UpstreamResponse, message: string): UpstreamStatusFailure {
+export function statusErrorFromText(res: Pick<UpstreamResponse, 'statusCode' | 'headers'>, message: string): UpstreamStatusFailure {
   if (res.statusCode >= 500 || res.statusCode === 401 || res.statusCode === 403) {
     return { error: upstreamFailed(message, res.statusCode), status: 'upstream_error' };
   }

@@ -157,7 +157,7 @@ export class UpstreamClient {
   }
 
   /** GETs the provider's model list as parsed JSON (normalised to OpenAI's shape); a list beyond MODELS_BODY_LIMIT is not read on (payload null). */
-  async models(target: UpstreamTarget, signal: UpstreamSignal): Promise<{ statusCode: number; payload: unknown; text: string; tooLarge: boolean }> {
+  async models(target: UpstreamTarget, signal: UpstreamSignal): Promise<{ statusCode: number; headers: UpstreamResponse['headers']; payload: unknown; text: string; tooLarge: boolean }> {
     const { origin, path } = splitUrl(target.provider.modelsUrl(target.baseUrl));
     try {
       const res = await this.dispatcher(target).request({
@@ -178,7 +178,7 @@ export class UpstreamClient {
         }
       }
       if (res.statusCode < 300 && target.provider.normalizeModels) payload = target.provider.normalizeModels(payload);
-      return { statusCode: res.statusCode, payload, text, tooLarge: truncated && res.statusCode < 300 };
+      return { statusCode: res.statusCode, headers: res.headers, payload, text, tooLarge: truncated && res.statusCode < 300 };
     } catch (err) {
       throw classifyUpstreamError(err);
     }

@@ -1,12 +1,14 @@
 // GET /v1/models — Router keys see the operator's configured list (ROUTER_MODELS); BYOK keys (and
 // header BYOK) see their upstream's own list, normalised to OpenAI's {object:'list', data:[…]}.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MODELS_BODY_LIMIT, UpstreamFailure } from '../../upstream/client.js';
+import { classifyUpstreamError, MODELS_BODY_LIMIT } from '../../upstream/client.js';
 import { UpstreamAbort } from '../../upstream/abort.js';
 import { upstreamErrorMessage } from '../../upstream/error-message.js';
 import { authenticate } from '../auth.js';
 import type { RouteModule } from '../context.js';
-import { clientClosedRequest, upstreamFailed, upstreamNotAllowed, upstreamRejected, upstreamTimeout } from '../errors.js';
+import { upstreamFailed } from '../errors.js';
+import { clientGone } from '../request-lifecycle.js';
+import { failureToError, statusErrorFromText } from '../upstream-errors.js';
 import { withHeldLog } from '../request-log.js';
 import { resolveTarget } from '../upstream-target.js';
 
@@ -33,22 +35,13 @@ export const modelsRoute: RouteModule = (app, ctx) => {
     try {
       result = await ctx.upstream.models(target, abort);
     } catch (err) {
-      const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('connect', 'upstream request failed');
-      if (abort.aborted) {
-        // the client left: not an upstream failure, and nobody to answer
-        request.oc.outcome = 'client_aborted';
-        throw clientClosedRequest();
-      }
+      // the client left: not an upstream failure, and nobody to answer
+      if (abort.aborted) throw clientGone(request.oc);
+      const f = classifyUpstreamError(err);
       ctx.metrics.upstreamErrors.inc({ kind: f.kind });
-      if (f.kind === 'timeout') throw upstreamTimeout(f.phase ?? 'headers');
-      if (f.kind === 'not_allowed') throw upstreamNotAllowed(f.message);
-      throw upstreamFailed(`Upstream unreachable: ${f.message}`);
+      throw failureToError(f);
     }
-    if (result.statusCode >= 400) {
-      const message = upstreamErrorMessage(result.statusCode, result.text, [target.apiKey]);
-      if (result.statusCode >= 500 || result.statusCode === 401 || result.statusCode === 403) throw upstreamFailed(message, result.statusCode);
-      throw upstreamRejected(result.statusCode, message);
-    }
+    if (result.statusCode >= 400) throw statusErrorFromText(result, upstreamErrorMessage(result.statusCode, result.text, [target.apiKey])).error;
     if (result.tooLarge) throw upstreamFailed(`Upstream returned a model list larger than ${MODELS_BODY_LIMIT / (1024 * 1024)} MB`);
     if (result.payload === null) throw upstreamFailed('Upstream returned a model list that is not JSON');
     return result.payload;
