@@ -24,6 +24,20 @@ export const REDACT_PATHS = [
   'masterKey',
 ];
 
+// pino's isoTime (`,"time":"<ISO>"`) with the text reused within a millisecond: the same output,
+// but at thousands of lines per second most lines skip the Date and toISOString (~1 % of a
+// pass-through request's CPU profile).
+let lastMs = -1;
+let lastTime = '';
+export function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTime = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTime;
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   if (!destination) {
     // Lines are batched into ≥ 32 KB writes (one write per ~80 requests instead of one each) and
@@ -46,7 +60,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,

@@ -77,30 +77,31 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
   app.decorateRequest('ocFlush', null);
   const write = (request: FastifyRequest, seconds: number, status: number) => {
     const route = request.routeOptions?.url ?? 'unmatched';
-    // The compression level is logged as `compression`: spread as `level` it would repeat pino's
-    // own "level" key in the JSON line, and parsers keep the last one ("off" instead of "info").
-    const { level: compression, ...oc } = request.oc;
-    const s = series(route, status, oc.mode ?? 'none');
+    const facts = request.oc;
+    const s = series(route, status, facts.mode ?? 'none');
     s.requests.inc();
     s.duration.observe(seconds);
+    // The line is built as one object (no spread copies of `request.oc`: two allocations per
+    // request): method, url, status, ms, then the facts in the order the route set them, then the
+    // compression level — logged as `compression`: as `level` it would repeat pino's own "level"
+    // key in the JSON line, and parsers keep the last one ("off" instead of "info").
+    const q = request.url.indexOf('?');
+    const line: Record<string, unknown> = {
+      method: request.method,
+      url: q < 0 ? request.url : request.url.slice(0, q),
+      status,
+      ms: Math.round(seconds * 10000) / 10,
+    };
+    for (const k in facts) if (k !== 'level') line[k] = facts[k as keyof RequestFacts];
     // the upstream clock stops when the relay's bookkeeping ends, which can be just after the
     // response closed (a held line): upstream time is at most the request's time
-    if (oc.upstreamMs !== undefined) {
-      oc.upstreamMs = Math.min(oc.upstreamMs, Math.round(seconds * 100_000) / 100);
-      if (status < 400) metrics.overhead.observe(Math.max(0, seconds - oc.upstreamMs / 1000));
+    if (facts.upstreamMs !== undefined) {
+      const upstreamMs = Math.min(facts.upstreamMs, Math.round(seconds * 100_000) / 100);
+      line.upstreamMs = upstreamMs;
+      if (status < 400) metrics.overhead.observe(Math.max(0, seconds - upstreamMs / 1000));
     }
-    const q = request.url.indexOf('?');
-    request.log.info(
-      {
-        method: request.method,
-        url: q < 0 ? request.url : request.url.slice(0, q),
-        status,
-        ms: Math.round(seconds * 10000) / 10,
-        ...oc,
-        compression,
-      },
-      'request',
-    );
+    line.compression = facts.level;
+    request.log.info(line, 'request');
   };
   app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
     request.ocStart = process.hrtime.bigint();
