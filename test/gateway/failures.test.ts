@@ -271,6 +271,9 @@ describe('gateway failures: a hostile upstream cannot make the gateway buffer wi
     assert.match(json.error.message, /answer larger than 32 MB/);
     for (let i = 0; i < 100 && !closed.includes('answer'); i++) await new Promise((r) => setTimeout(r, 20));
     assert.ok(closed.includes('answer'));
+    const line = gw.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'request' && l.outcome === 'upstream_too_large');
+    assert.ok(line, 'the log line names the outcome');
+    assert.equal(typeof line.upstreamMs, 'number', 'and the time spent on the upstream');
   });
 
   test('an SSE event that never ends: the stream ends with an error event, the upstream connection dropped', async () => {

@@ -21,7 +21,7 @@ import { editBody } from '../raw-json.js';
 import { CONTROL_FIELD } from '../compression-control.js';
 import { withHeldLog } from '../request-log.js';
 import { relayBody } from '../relay.js';
-import { admitRequest, callUpstream, clientGone, compressRun, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
+import { admitRequest, callUpstream, clientGone, compressRun, elapsedMs, finishRelay, gatewayHeaders, trackRun } from '../request-lifecycle.js';
 import { failureToError } from '../upstream-errors.js';
 import { applyCompressed, toEngineInput } from '../anthropic-compress.js';
 import { installAnthropicErrorHandler } from '../anthropic-errors.js';
@@ -120,6 +120,7 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     try {
       answer = await readJsonObject(upstream.body);
     } catch (err) {
+      oc.upstreamMs = elapsedMs(upstreamStart);
       if (run.clientAborted) throw clientGone(oc);
       const f = classifyUpstreamError(err);
       run.failure = 'upstream_error';
@@ -129,6 +130,7 @@ async function handle(ctx: GatewayContext, request: FastifyRequest, reply: Fasti
     }
     const { payload, tooLarge } = answer;
     if (!payload) {
+      oc.upstreamMs = elapsedMs(upstreamStart);
       run.failure = 'upstream_error';
       oc.outcome = tooLarge ? 'upstream_too_large' : 'upstream_bad_json';
       throw upstreamFailed(
