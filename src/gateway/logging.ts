@@ -4,6 +4,7 @@
 // or bodies — redaction is the second line of defence, not the first. Only exact paths are listed:
 // pino's wildcard paths (`*.apiKey`) cost ~3 µs on every line, a real share of a request's budget.
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { stdoutLines } from './log-destination.js';
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -38,23 +39,8 @@ export function isoTime(): string {
   return lastTime;
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  if (!destination) {
-    // Lines are batched into ≥ 32 KB writes (one write per ~80 requests instead of one each) and
-    // flushed at least every second, so a quiet server's lines still appear promptly; pino
-    // flushes what is left on exit. Each asynchronous write is a hand-off to libuv's thread pool
-    // (a thread wake-up): with 4 KB batches that hand-off showed up as ~4 % of a pass-through
-    // request's CPU profile on a busy 2-core machine.
-    const stdout = pino.destination({ dest: 1, sync: false, minLength: 32 * 1024, maxWrite: 64 * 1024 });
-    setInterval(() => {
-      try {
-        stdout.flush();
-      } catch {
-        /* not ready yet or closed */
-      }
-    }, 1000).unref();
-    destination = stdout;
-  }
+/** A logger writing to `destination` (default: this process's batched stdout, log-destination.ts). */
+export function createLogger(level: string, destination: DestinationStream = stdoutLines()): Logger {
   return pino(
     {
       level,
