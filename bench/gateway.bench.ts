@@ -6,6 +6,9 @@
 //     once with the same prompt every time (after the first request the gateway's prefix cache of
 //     compressed messages answers), once with a different prompt on every request (a request
 //     counter inside the compressible user text, so every request is a cache miss);
+//   * the off and balanced runs at 50 connections again with the gateway as `opencompress serve`
+//     with WORKERS=2 (BENCH_WORKERS=N to change, 1 to skip; needs Redis at REDIS_URL, default
+//     redis://127.0.0.1:6379): the primary and its workers on the same cores;
 //   * memory of the gateway process (RSS and heap after GC) at the start and end of a sustained
 //     run (2 minutes; `--quick` shortens everything for development).
 // The mock and the gateway run as separate child processes; autocannon runs here. All three share
@@ -138,6 +141,13 @@ function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+interface Measured {
+  rps: number;
+  p50: number;
+  bad: number;
+  cpuPerReq: number;
+}
+
 interface Row {
   scenario: string;
   direct: string;
@@ -157,6 +167,14 @@ async function main(): Promise<void> {
   const mock = await start('./servers/mock.ts');
   const gateway = await start('./servers/gateway.ts', { BENCH_UPSTREAM: mock.info.baseUrl });
   const bare = await start('./servers/passthrough.ts', { BENCH_UPSTREAM: mock.info.baseUrl });
+  const workers = Number(process.env.BENCH_WORKERS ?? 2);
+  const multi =
+    workers > 1
+      ? await start('./servers/gateway.ts', { BENCH_UPSTREAM: mock.info.baseUrl, BENCH_GATEWAY_WORKERS: String(workers) }).catch((err: Error) => {
+          console.log(`No WORKERS=${workers} rows: ${err.message} (is Redis running at REDIS_URL?)\n`);
+          return null;
+        })
+      : null;
   try {
     const small = JSON.stringify({ model: 'mock-model', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'What is the capital of France? Answer in one word.' }] });
     const big = prompt1k();
@@ -176,12 +194,12 @@ async function main(): Promise<void> {
     const json = { 'content-type': 'application/json' };
     const direct = (body: string): Target => ({ url: `${mock.info.baseUrl}/chat/completions`, headers: { ...json, authorization: 'Bearer sk-direct' }, body });
     const passthrough = (body: string): Target => ({ url: `${bare.info.url}/v1/chat/completions`, headers: json, body });
-    const via = (body: string, level: string): Target => ({
-      url: `${gateway.info.url}/v1/chat/completions`,
-      headers: { ...json, authorization: `Bearer ${gateway.info.key}`, 'x-opencompress-level': level },
+    const via = (body: string, level: string, server: Child = gateway): Target => ({
+      url: `${server.info.url}/v1/chat/completions`,
+      headers: { ...json, authorization: `Bearer ${server.info.key}`, 'x-opencompress-level': level },
       body,
     });
-    const measured = async (t: Target, connections: number, duration: number, server: Child = gateway) => {
+    const measured = async (t: Target, connections: number, duration: number, server: Child = gateway): Promise<Measured> => {
       const before = (await server.ask('cpu')).cpuMicros;
       const r = await load(t, connections, duration);
       const after = (await server.ask('cpu')).cpuMicros;
@@ -203,7 +221,14 @@ async function main(): Promise<void> {
       await gateway.ask('profile-start');
       const v = await measured(viaT, 50, DURATION);
       await gateway.ask('profile-stop');
-      console.log(`${only} @50: direct ${fmt(d.rps)} req/s; bare ${fmt(b.rps)} req/s, ${fmt(b.cpuPerReq)} µs CPU/req; gateway ${fmt(v.rps)} req/s, ${fmt(v.cpuPerReq)} µs CPU/req`);
+      let m = '';
+      if (multi) {
+        const viaM = only === 'off' ? via(small, 'off', multi) : unique(via(bigBody, 'balanced', multi));
+        await load(viaM, 10, WARMUP);
+        const r = await measured(viaM, 50, DURATION, multi);
+        m = `; WORKERS=${workers} ${fmt(r.rps)} req/s, ${fmt(r.cpuPerReq)} µs CPU/req`;
+      }
+      console.log(`${only} @50: direct ${fmt(d.rps)} req/s; bare ${fmt(b.rps)} req/s, ${fmt(b.cpuPerReq)} µs CPU/req; gateway ${fmt(v.rps)} req/s, ${fmt(v.cpuPerReq)} µs CPU/req${m}`);
       return;
     }
     // Warm up JIT and pools on every path.
@@ -228,6 +253,18 @@ async function main(): Promise<void> {
     const uniqDirect = await load(unique(direct(bigBody)), 50, DURATION);
     const uniqBare = await load(unique(passthrough(bigBody)), 50, DURATION);
     const uniqVia = await measured(unique(via(bigBody, 'balanced')), 50, DURATION);
+
+    let multiRuns: { off: Measured; big: Measured; uniq: Measured } | null = null;
+    if (multi) {
+      await load(via(small, 'off', multi), 10, WARMUP);
+      await load(via(bigBody, 'balanced', multi), 10, WARMUP);
+      await load(unique(via(bigBody, 'balanced', multi)), 10, WARMUP);
+      multiRuns = {
+        off: await measured(via(small, 'off', multi), 50, DURATION, multi),
+        big: await measured(via(bigBody, 'balanced', multi), 50, DURATION, multi),
+        uniq: await measured(unique(via(bigBody, 'balanced', multi)), 50, DURATION, multi),
+      };
+    }
 
     const memStart = await gateway.ask('memory');
     const memRun = await load(via(bigBody, 'balanced'), 50, MEMORY_SECONDS);
@@ -272,6 +309,16 @@ async function main(): Promise<void> {
         vsBare: pct(uniqVia.rps, uniqBare.rps),
         target: '≥ 15 % of direct',
       },
+      ...(multiRuns
+        ? [
+            [`off, 50 conns, WORKERS=${workers}, req/s (CPU µs/req, all processes: ${fmt(multiRuns.off.cpuPerReq)})`, multiRuns.off, c50Direct, c50Bare, '≥ 25 % of direct'],
+            [`balanced, repeated prompt, 50 conns, WORKERS=${workers}, req/s (CPU ${fmt(multiRuns.big.cpuPerReq)} µs/req)`, multiRuns.big, bigDirect, bigBare, '≥ 15 % of direct'],
+            [`balanced, unique prompts, 50 conns, WORKERS=${workers}, req/s (CPU ${fmt(multiRuns.uniq.cpuPerReq)} µs/req)`, multiRuns.uniq, uniqDirect, uniqBare, '≥ 15 % of direct'],
+          ].map(([scenario, m, d, b, target]) => {
+            const [run, dRun, bRun] = [m, d, b] as Measured[];
+            return { scenario: scenario as string, direct: fmt(dRun.rps), bare: fmt(bRun.rps), gateway: fmt(run.rps), vsDirect: pct(run.rps, dRun.rps), vsBare: pct(run.rps, bRun.rps), target: target as string };
+          })
+        : []),
       {
         scenario: `memory, ${MEMORY_SECONDS}s balanced @50 conns (${fmt(memRun.rps)} req/s): RSS MB`,
         direct: '',
@@ -297,13 +344,14 @@ async function main(): Promise<void> {
       console.log('| ' + cols.map((c, j) => r[c].padEnd(widths[j])).join(' | ') + ' |');
       if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
     }
-    const bad = [c1Direct, c1Bare, c1Via, c50Direct, c50Bare, c50Via, bigDirect, bigBare, bigVia, uniqDirect, uniqBare, uniqVia, memRun].reduce((sum, r) => sum + r.bad, 0);
+    const bad = [c1Direct, c1Bare, c1Via, c50Direct, c50Bare, c50Via, bigDirect, bigBare, bigVia, uniqDirect, uniqBare, uniqVia, memRun, ...(multiRuns ? Object.values(multiRuns) : [])].reduce((sum, r) => sum + r.bad, 0);
     console.log(`\nbalanced prompt: ${stats.originalTokens} → ${stats.compressedTokens} tokens (${fmt(100 * (1 - stats.ratio), 1)} % saved); engine alone ${fmt(engineMs, 2)} ms per request (this process, warm)`);
     console.log(`non-2xx / errors / timeouts across runs: ${bad}`);
     const [load1] = (await import('node:os')).loadavg();
     console.log(`machine load average at the end: ${fmt(load1, 1)} on ${(await import('node:os')).cpus().length} cores`);
   } finally {
     await stop(gateway);
+    if (multi) await stop(multi);
     await stop(bare);
     await stop(mock);
   }

@@ -1,6 +1,7 @@
 // Every environment variable the product reads, parsed once into a typed object.
 // The composition root (gateway/app.ts) and the CLI take a Config; tests build their own.
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -38,6 +39,9 @@ export interface Config {
   /** which reverse proxies' X-Forwarded-For / -Host / -Proto to believe (TRUST_PROXY, default none):
    *  a hop count, the proxies' addresses / CIDRs, or true for any peer */
   trustProxy?: TrustProxy;
+  /** gateway processes sharing the port (WORKERS, default 1; "auto" = one per core). More than one
+   *  needs REDIS_URL: rate limits and revocation notices are shared through Redis. */
+  workers: number;
 }
 
 export type TrustProxy = true | number | string[];
@@ -129,7 +133,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL || undefined,
     compressionCacheMb: num(env, 'COMPRESSION_CACHE_MB', 32),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    workers: parseWorkers(env.WORKERS, env.REDIS_URL),
   };
+}
+
+/** WORKERS: unset/"" → 1, "auto" → one per core, else an integer 1–64. Several processes keep
+ *  rate limits and revocation notices in step only through Redis, so more than one needs REDIS_URL. */
+export function parseWorkers(raw: string | undefined, redisUrl: string | undefined): number {
+  const v = (raw ?? '').trim().toLowerCase();
+  const n = v === '' ? 1 : v === 'auto' ? availableParallelism() : /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`WORKERS must be an integer from 1 to 64 or "auto", got "${raw}"`);
+  if (n > 1 && !redisUrl) {
+    throw new Error(`WORKERS=${n} runs ${n} gateway processes, which share rate limits and revocation notices only through Redis: set REDIS_URL, or WORKERS=1`);
+  }
+  return n;
 }
 
 /** Names and one-line descriptions, for `opencompress serve --help` and the README. */
@@ -157,5 +174,6 @@ export const ENVIRONMENT_HELP: [string, string][] = [
   ['FREE_CREDIT_USD', 'credit granted to each new account (default 1)'],
   ['SIGNUP', 'open|closed self-service dashboard sign-up (default open)'],
   ['PUBLIC_URL', 'external base URL shown in the dashboard (default http://HOST:PORT)'],
+  ['WORKERS', 'gateway processes sharing the port: an integer or auto (one per core); more than 1 needs REDIS_URL (default 1)'],
   ['TRUST_PROXY', 'reverse proxies whose X-Forwarded-For/-Host/-Proto are believed: proxy IPs/CIDRs (127.0.0.1,10.0.0.0/8), a hop count (1) or true (default off)'],
 ];

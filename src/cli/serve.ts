@@ -3,14 +3,14 @@
 // With nothing configured this is the embedded default: SQLite in ./data, a master key generated
 // into ./data, the dashboard at http://127.0.0.1:8787/.
 import { parseArgs } from 'node:util';
-import { ENVIRONMENT_HELP, loadConfig } from '../config.js';
+import { ENVIRONMENT_HELP, loadConfig, type Config } from '../config.js';
 
 function help(): string {
   const width = Math.max(...ENVIRONMENT_HELP.map(([name]) => name.length));
   return [
     'Usage: opencompress serve [--port N] [--host ADDR]',
     '',
-    'Runs the OpenAI-compatible gateway and the dashboard in one process.',
+    'Runs the OpenAI-compatible gateway and the dashboard (WORKERS processes sharing the port).',
     'Point an OpenAI client at http://HOST:PORT/v1 with an sk-occ- key.',
     '',
     'Options:',
@@ -37,14 +37,33 @@ export async function run(argv: string[]): Promise<number> {
   if (values.port !== undefined) env.PORT = values.port;
   if (values.host !== undefined) env.HOST = values.host;
   const config = loadConfig(env);
+  const cluster = (await import('node:cluster')).default;
+  if (cluster.isWorker) return runClusterWorker(config);
+  const announce = (port: number, location: string) => {
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const base = (config.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+    const workers = config.workers > 1 ? `\n  Workers:         ${config.workers}` : '';
+    console.log(`OpenCompress is running.\n  Dashboard:       ${base}/\n  OpenAI base URL: ${base}/v1\n  Data:            ${location}${workers}`);
+  };
+  if (config.workers > 1) {
+    const { runPrimary } = await import('../gateway/cluster/primary.js');
+    return runPrimary(config, { env, onListening: announce });
+  }
   const { buildApp } = await import('../gateway/app.js');
   const { installSignalHandlers } = await import('../gateway/shutdown.js');
   const app = await buildApp(config);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const base = (config.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
-  console.log(`OpenCompress is running.\n  Dashboard:       ${base}/\n  OpenAI base URL: ${base}/v1\n  Data:            ${app.services.store.location}`);
+  announce(typeof address === 'object' && address ? address.port : config.port, app.services.store.location);
   return new Promise<number>((resolve) => installSignalHandlers(app, config.shutdownGraceMs, resolve));
+}
+
+/** A worker forked by the cluster primary; always leaves (the IPC channel would keep it alive). */
+async function runClusterWorker(config: Config): Promise<number> {
+  const { runWorker } = await import('../gateway/cluster/worker.js');
+  try {
+    return await runWorker(config);
+  } finally {
+    setTimeout(() => process.exit(), 2000).unref();
+  }
 }

@@ -58,6 +58,8 @@ export interface AppOverrides {
   /** where log lines go (tests capture them); default stdout */
   logDestination?: DestinationStream;
   compress?: CompressFn;
+  /** default: this process's own metrics (a cluster worker passes one that renders the cluster's) */
+  metrics?: GatewayMetrics;
 }
 
 declare module 'fastify' {
@@ -111,7 +113,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       upstream,
       compress: overrides.compress ?? cachedCompress(config.compressionCacheMb ?? 32),
       countTokens,
-      metrics: new GatewayMetrics(),
+      metrics: overrides.metrics ?? new GatewayMetrics(),
       draining: () => draining,
       startDraining: () => {
         draining = true;

@@ -14,8 +14,14 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
+export interface GatewayMetricsOptions {
+  /** what GET /metrics shows instead of this process's own metrics (a cluster worker asks the primary) */
+  render?: () => Promise<{ contentType: string; text: string }>;
+}
+
 export class GatewayMetrics {
   readonly registry = new Registry();
+  constructor(private readonly options: GatewayMetricsOptions = {}) {}
   readonly requests = new Counter({
     name: 'opencompress_requests_total',
     help: 'HTTP requests answered, by route, status code and key mode',
@@ -66,7 +72,17 @@ export class GatewayMetrics {
   });
 
   async render(): Promise<{ contentType: string; text: string }> {
-    const merged = Registry.merge([this.registry, processMetrics()]);
+    if (this.options.render) return this.options.render();
+    const merged = this.merged();
     return { contentType: merged.contentType, text: await merged.metrics() };
+  }
+
+  /** this process's metrics in prom-client's JSON form (what a cluster primary sums) */
+  json(): ReturnType<Registry['getMetricsAsJSON']> {
+    return this.merged().getMetricsAsJSON();
+  }
+
+  private merged(): Registry {
+    return Registry.merge([this.registry, processMetrics()]);
   }
 }
