@@ -58,12 +58,14 @@ export async function run(argv: string[]): Promise<number> {
   return new Promise<number>((resolve) => installSignalHandlers(app, config.shutdownGraceMs, resolve));
 }
 
-/** A worker forked by the cluster primary; always leaves (the IPC channel would keep it alive). */
-async function runClusterWorker(config: Config): Promise<number> {
+/** A worker forked by the cluster primary; exits itself (see runWorker) with the outcome as code. */
+async function runClusterWorker(config: Config): Promise<never> {
   const { runWorker } = await import('../gateway/cluster/worker.js');
+  let code = 1;
   try {
-    return await runWorker(config);
-  } finally {
-    setTimeout(() => process.exit(), 2000).unref();
+    code = await runWorker(config);
+  } catch (err) {
+    console.error(`opencompress: ${err instanceof Error ? err.message : String(err)}`);
   }
+  process.exit(code);
 }

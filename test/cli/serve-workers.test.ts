@@ -238,6 +238,20 @@ describe('WORKERS configuration', () => {
     for (const bad of ['0', '-1', '1.5', 'many', '65']) assert.throws(() => loadConfig({ WORKERS: bad, REDIS_URL }), /WORKERS must be/, bad);
   });
 
+  test('workers that cannot start (Redis not answering) stop the server with exit code 1 and the reason', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'oc-workers-'));
+    try {
+      const env = { ...baseEnv(dataDir), REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'error' };
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /cannot subscribe to revocation notices/);
+      assert.match(r.stderr, /a gateway worker exited while starting \(code 1\)/);
+      assert.doesNotMatch(r.stdout, /OpenCompress is running/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('serve with WORKERS=2 and no REDIS_URL exits non-zero with the reason', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'oc-workers-'));
     try {

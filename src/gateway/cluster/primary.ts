@@ -59,6 +59,7 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
           );
         } else if (m.oc === 'ready') {
           ready = true;
+          if (stopping) send(worker, { oc: 'shutdown' }); // a replacement that came up during shutdown
           resolve({ worker, port: m.port });
         }
       });

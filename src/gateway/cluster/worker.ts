@@ -18,7 +18,9 @@ import { isMessage, type PrimaryMessage, type WorkerMessage } from './protocol.j
 
 const ignore = () => undefined;
 
-/** Serves until the primary says stop (or goes away); resolves with the exit code. */
+/** Serves until the primary says stop (or goes away); resolves with the exit code once the log is
+ *  handed on. The caller exits: the IPC channel would keep the process alive, and disconnecting
+ *  it makes Node's cluster code exit with 0 whatever the outcome. */
 function writesStayWhole(fd: number): boolean {
   try {
     const st = fstatSync(fd);
@@ -40,7 +42,6 @@ export async function runWorker(config: Config): Promise<number> {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await flushLog();
-    process.disconnect?.();
     throw err;
   }
   process.on('SIGINT', ignore);
@@ -64,7 +65,6 @@ export async function runWorker(config: Config): Promise<number> {
         )
         .then(async (code) => {
           await flushLog();
-          if (process.connected) process.disconnect();
           resolve(code);
         });
     };
