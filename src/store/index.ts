@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
 import { migrateToLatest, type Dialect, type MigrationResult } from './migrate.js';
+import { withStatementCache } from './statement-cache.js';
 
 export type { Database } from './schema.js';
 export type { Dialect } from './migrate.js';
@@ -81,7 +82,7 @@ export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>,
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     location = target.file;
   } else {
     const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, types: pgTypes as any });

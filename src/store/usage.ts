@@ -35,8 +35,20 @@ export const USAGE_ROWS_PER_INSERT = 500;
 const COLUMN_LIST = USAGE_COLUMNS.map((c) => `"${c}"`).join(', ');
 const SQLITE_ROW = `(${USAGE_COLUMNS.map(() => '?').join(', ')})`;
 
+/** The INSERT text for n rows, built once per dialect and n (CHUNK_SIZES keeps the set small). */
+const insertTexts = new Map<string, string>();
 function insertSql(db: Db, n: number): string {
   const numbered = db.getExecutor().adapter instanceof PostgresAdapter;
+  const key = `${numbered ? 'pg' : 'sqlite'}:${n}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    text = buildInsertSql(numbered, n);
+    insertTexts.set(key, text);
+  }
+  return text;
+}
+
+function buildInsertSql(numbered: boolean, n: number): string {
   const rows: string[] = new Array(n);
   const width = USAGE_COLUMNS.length;
   for (let r = 0; r < n; r++) {
@@ -51,14 +63,21 @@ function insertSql(db: Db, n: number): string {
   return `insert into "usage" (${COLUMN_LIST}) values ${rows.join(', ')}`;
 }
 
-/** Insert usage rows: one multi-row INSERT per USAGE_ROWS_PER_INSERT rows. Run it in the caller's transaction. */
+/** Row counts a batch is cut into, largest first: a few distinct INSERT texts, so each is prepared
+ *  once and then reused (statement-cache.ts) instead of one new text for every batch size. */
+const CHUNK_SIZES = [USAGE_ROWS_PER_INSERT, 100, 20, 5, 1];
+
+/** Insert usage rows: multi-row INSERTs of CHUNK_SIZES rows. Run it in the caller's transaction. */
 export async function insertUsageRows(db: Db, rows: NewUsageRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += USAGE_ROWS_PER_INSERT) {
-    const chunk = rows.slice(start, start + USAGE_ROWS_PER_INSERT);
-    const params: unknown[] = new Array(chunk.length * USAGE_COLUMNS.length);
-    let i = 0;
-    for (const row of chunk) for (const c of USAGE_COLUMNS) params[i++] = row[c];
-    await db.executeQuery(CompiledQuery.raw(insertSql(db, chunk.length), params));
+  let start = 0;
+  for (const size of CHUNK_SIZES) {
+    while (rows.length - start >= size) {
+      const params: unknown[] = new Array(size * USAGE_COLUMNS.length);
+      let i = 0;
+      for (let r = start; r < start + size; r++) for (const c of USAGE_COLUMNS) params[i++] = rows[r][c];
+      await db.executeQuery(CompiledQuery.raw(insertSql(db, size), params));
+      start += size;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 // insertUsageRows (the billing recorder's batch write): many rows in one transaction, split into
-// multi-row INSERTs whose SQL text is built once per size; every column round-trips, on both dialects.
+// multi-row INSERTs of a few fixed sizes whose SQL text is built once; every column round-trips, on both dialects.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as accounts from '../../src/store/accounts.js';
@@ -18,7 +18,7 @@ for (const dialect of DIALECTS) {
       await accounts.insertAccount(t.store.db, { id: accountId, email: `u-${dialect}-${accountId}@example.com`, password_hash: null, created_at: nowIso() });
       const keyId = newId('key');
       await keys.insertKey(t.store.db, { id: keyId, account_id: accountId, key_hash: `h_${keyId}`, prefix: 'sk-occ-AbCd…wxyz', mode: 'byok', created_at: nowIso() });
-      const n = 2 * USAGE_ROWS_PER_INSERT + 3;
+      const n = 2 * USAGE_ROWS_PER_INSERT + 159; // 500 + 500 + 100 + 20 + 20 + 5 + 5 + 5 + 1 + 1 + 1 + 1
       const rows: NewUsageRow[] = Array.from({ length: n }, (_, i) => ({
         id: newRowId('use'),
         request_id: `req-${i}`,
