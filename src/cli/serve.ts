@@ -1,7 +1,8 @@
 // `opencompress serve`: run the gateway. Reads the environment (config.ts), builds the app
 // (gateway/app.ts), listens, prints the URLs, and shuts down gracefully on SIGTERM/SIGINT.
 // With nothing configured this is the embedded default: SQLite in ./data, a master key generated
-// into ./data, the dashboard at http://127.0.0.1:8787/.
+// into ./data, the dashboard at http://127.0.0.1:8787/. WORKERS > 1: this process becomes the
+// cluster primary (gateway/cluster/primary.ts) and the same command, forked, runs each worker.
 import { parseArgs } from 'node:util';
 import { ENVIRONMENT_HELP, loadConfig, type Config } from '../config.js';
 
