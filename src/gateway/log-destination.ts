@@ -28,9 +28,15 @@ export class BatchedLineWriter {
   private lines: string[] = [];
   private chars = 0;
   private dropped = 0;
-  private writing = false;
+  /** the batch being written (null: none) and how much of it is out */
+  private current: Buffer | null = null;
+  private offset = 0;
+  /** an fs.write of `current` is running in the thread pool */
+  private inPool = false;
+  private retry: NodeJS.Timeout | null = null;
   /** a flush came while a write was under way: write the rest when it ends */
   private flushAfter = false;
+  private idle: Array<() => void> = [];
 
   constructor(
     private readonly fd: number,
@@ -45,19 +51,40 @@ export class BatchedLineWriter {
     }
     this.lines.push(line);
     this.chars += line.length;
-    if (this.chars >= BATCH_CHARS && !this.writing) this.writeNext();
+    if (this.chars >= BATCH_CHARS && !this.current) this.writeNext();
   }
 
   /** write what is collected (asynchronously; after the write under way, if any) */
   flush(): void {
-    if (this.writing) this.flushAfter = true;
-    else if (this.lines.length > 0 || this.dropped > 0) this.writeNext();
+    if (this.current) this.flushAfter = true;
+    else if (this.hasPending()) this.writeNext();
   }
 
-  /** write what is collected now, blocking (process exit); a write already under way is left to finish */
+  /** resolves once everything written so far is out (or could not be written: stdout gone) */
+  drain(): Promise<void> {
+    this.flush();
+    if (!this.current) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /** write what is collected now, blocking (process exit). A batch waiting to retry goes first; one
+   *  whose write is running in the thread pool is left to it (writing it again could double it). */
   flushSync(): void {
-    if (this.lines.length === 0 && this.dropped === 0) return;
-    const buf = this.take();
+    if (this.current && !this.inPool) {
+      if (this.retry) clearTimeout(this.retry);
+      this.retry = null;
+      const rest = this.current.subarray(this.offset);
+      this.current = null;
+      this.writeSyncAll(rest);
+    }
+    if (this.hasPending()) this.writeSyncAll(this.take());
+  }
+
+  private hasPending(): boolean {
+    return this.lines.length > 0 || this.dropped > 0;
+  }
+
+  private writeSyncAll(buf: Buffer): void {
     let offset = 0;
     const giveUp = Date.now() + 1000;
     while (offset < buf.length) {
@@ -83,27 +110,34 @@ export class BatchedLineWriter {
   }
 
   private writeNext(): void {
-    this.writing = true;
     this.flushAfter = false;
-    this.writeFrom(this.take(), 0);
+    this.current = this.take();
+    this.offset = 0;
+    this.writeCurrent();
   }
 
-  private writeFrom(buf: Buffer, offset: number): void {
-    this.io.write(this.fd, buf, offset, buf.length - offset, (err, written) => {
+  private writeCurrent(): void {
+    const buf = this.current!;
+    this.retry = null;
+    this.inPool = true;
+    this.io.write(this.fd, buf, this.offset, buf.length - this.offset, (err, written) => {
+      this.inPool = false;
+      if (this.current !== buf) return; // flushSync took it over
       if (err) {
         if (err.code === 'EAGAIN') {
-          setTimeout(() => this.writeFrom(buf, offset), RETRY_MS).unref();
+          this.retry = setTimeout(() => this.writeCurrent(), RETRY_MS);
+          this.retry.unref();
           return;
         }
         // stdout is gone (EPIPE, EBADF): nothing can be written, the batch is lost
-      } else if (offset + written < buf.length) {
-        this.writeFrom(buf, offset + written);
+      } else if (this.offset + written < buf.length) {
+        this.offset += written;
+        this.writeCurrent();
         return;
       }
-      this.writing = false;
-      const more = this.chars >= BATCH_CHARS || (this.flushAfter && (this.lines.length > 0 || this.dropped > 0));
-      this.flushAfter = false;
-      if (more) this.writeNext();
+      this.current = null;
+      if (this.chars >= BATCH_CHARS || (this.flushAfter && this.hasPending())) this.writeNext();
+      else for (const done of this.idle.splice(0)) done();
     });
   }
 }

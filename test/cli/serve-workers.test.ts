@@ -10,6 +10,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../../src/config.js';
@@ -166,7 +167,8 @@ describe('opencompress serve with WORKERS=2', () => {
   test('SIGTERM: an in-flight stream finishes, the lines are flushed, the server exits 0', async () => {
     mock.enqueue({ content: 'one two three four five six seven eight', chunkDelayMs: 150 });
     const stream = await freshClient(url, keyA.key).chat.completions.create({ ...ask, stream: true });
-    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    // 'close': the exit code and every byte of stdout (which can arrive after 'exit')
+    const exited = new Promise<number | null>((resolve) => server.once('close', (code) => resolve(code)));
     let text = '';
     let signalled = false;
     for await (const chunk of stream) {
@@ -184,6 +186,92 @@ describe('opencompress serve with WORKERS=2', () => {
   });
 });
 
+/** A WORKERS=2 server on its own data, with one unlimited BYOK key for `mock`. */
+async function startServer(mock: MockUpstream) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'oc-workers-'));
+  const env = baseEnv(dataDir);
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = new Output(server);
+  const url = await out.until(() => /Dashboard:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out.text)?.[1], 'the dashboard URL');
+  const account = cli(env, ['accounts', 'create', '--email', 'stop@example.com']);
+  const { key } = cli(env, ['keys', 'create', '--account', account.id, '--mode', 'byok', '--upstream-base-url', mock.baseUrl, '--upstream-key', UPSTREAM_KEY, '--rpm', '0', '--concurrency', '0']);
+  const closed = new Promise<number | null>((resolve) => server.once('close', (code) => resolve(code)));
+  const cleanup = () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { server, out, url, key, closed, cleanup, dataDir };
+}
+
+describe('WORKERS=2: stops that are not clean', () => {
+  let mock: MockUpstream;
+  before(async () => {
+    mock = await startMockUpstream();
+  });
+  after(() => mock.close());
+
+  test('a second SIGTERM kills the workers: the stream is cut and the exit code is 1', async () => {
+    const s = await startServer(mock);
+    try {
+      mock.enqueue({ content: 'a b c d e f g h i j k l', chunkDelayMs: 500 });
+      const stream = await freshClient(s.url, s.key).chat.completions.create({ ...ask, stream: true });
+      s.server.kill('SIGTERM');
+      await s.out.until(() => (s.out.json().some((l) => l.msg?.startsWith('worker shutting down')) ? true : undefined), 'a worker draining');
+      s.server.kill('SIGTERM');
+      let text = '';
+      await assert.rejects(async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      });
+      assert.notEqual(text, 'a b c d e f g h i j k l');
+      assert.equal(await s.closed, 1);
+      assert.ok(s.out.json().some((l) => l.msg === 'second signal: killing the workers'));
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('the primary killed outright: the worker finishes its stream, writes its usage, and exits', async () => {
+    const s = await startServer(mock);
+    try {
+      mock.enqueue({ content: 'one two three four five six', chunkDelayMs: 150 });
+      const stream = await freshClient(s.url, s.key).chat.completions.create({ ...ask, stream: true, stream_options: { include_usage: true } });
+      const workerPids = [...new Set(s.out.json().filter((l) => l.msg?.startsWith('Server listening')).map((l) => l.pid as number))];
+      assert.equal(workerPids.length, 2);
+      let text = '';
+      let killed = false;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta?.content ?? '';
+        if (!killed) {
+          killed = true;
+          s.server.kill('SIGKILL');
+        }
+      }
+      assert.equal(text, 'one two three four five six');
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await s.out.until(() => (workerPids.every((p) => !alive(p)) ? true : undefined), 'both workers to exit');
+      assert.ok(s.out.json().some((l) => l.msg === 'worker shutting down: finishing in-flight requests' && l.reason === 'the primary is gone'));
+      const db = new BetterSqlite3(join(s.dataDir, 'opencompress.db'), { readonly: true });
+      try {
+        const rows = db.prepare(`select status, output_tokens from usage`).all() as { status: string; output_tokens: number }[];
+        assert.equal(rows.length, 1, "the stream's usage row was written before the worker left");
+        assert.ok(!rows[0].status.includes('error'), rows[0].status);
+        assert.ok(rows[0].output_tokens > 0);
+      } finally {
+        db.close();
+      }
+    } finally {
+      s.cleanup();
+    }
+  });
+});
+
 describe('opencompress serve with WORKERS=2 and stdout in a file', () => {
   test('each worker writes the file itself; every line stays whole', async () => {
     const mock = await startMockUpstream();
@@ -193,7 +281,7 @@ describe('opencompress serve with WORKERS=2 and stdout in a file', () => {
     try {
       const env = baseEnv(dataDir);
       const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: root, env, stdio: ['ignore', fd, fd] });
-      const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) => server.once('close', (code) => resolve(code)));
       const deadline = Date.now() + 60_000;
       let url: string | undefined;
       while (!url && Date.now() < deadline) {

@@ -89,3 +89,44 @@ test('a stdout that never drains: memory is bounded and the dropped lines are re
   assert.ok(warn.dropped > 1000, `dropped ${warn.dropped}`);
   assert.equal(inFlight + lines.length - 1 + warn.dropped, 6000, 'every line is written, in flight or counted');
 });
+
+test('exit while a batch waits to retry after EAGAIN: flushSync writes its rest first, whole, then the newer lines', () => {
+  const out: Buffer[] = [];
+  let calls = 0;
+  const w = new BatchedLineWriter(1, {
+    // the first write takes 100 bytes, every later asynchronous one finds the pipe full
+    write(_fd, buf, offset, length, cb) {
+      const n = ++calls;
+      if (n === 1) {
+        out.push(Buffer.from(buf.subarray(offset, offset + 100)));
+        setImmediate(() => cb(null, 100));
+      } else setImmediate(() => cb(Object.assign(new Error('full'), { code: 'EAGAIN' }), 0));
+    },
+    writeSync: (_fd, buf, o, length) => (out.push(Buffer.from(buf.subarray(o, o + length))), length),
+  });
+  const first = Array.from({ length: 40 }, (_, i) => line(i, 1000));
+  for (const l of first) w.write(l); // a 32 KB batch starts
+  return new Promise<void>((resolve) => {
+    setTimeout(() => {
+      w.write(line(99));
+      w.flushSync();
+      const text = Buffer.concat(out).toString('utf8');
+      const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l).i);
+      // the batch in retry (its first 100 bytes already out), the 7 lines after it, then line 99
+      assert.deepEqual(lines, [...Array.from({ length: 40 }, (_, i) => i), 99]);
+      resolve();
+    }, 50);
+  });
+});
+
+test('drain resolves once every line written so far is out', async () => {
+  const s = scriptedIo(700);
+  const w = new BatchedLineWriter(1, s.io);
+  const expected = Array.from({ length: 120 }, (_, i) => line(i, 300)).join('');
+  for (let i = 0; i < 120; i++) w.write(line(i, 300));
+  const keepAlive = setInterval(() => undefined, 1000); // the writer's retry timers do not hold the process
+  await w.drain();
+  clearInterval(keepAlive);
+  assert.equal(s.text(), expected);
+  await w.drain(); // nothing left: resolves at once
+});

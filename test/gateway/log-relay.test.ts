@@ -35,6 +35,22 @@ test('lines are held until a flush, then sent as one batch in order', async () =
   assert.equal(ch.sent.length, 1, 'nothing new, nothing sent');
 });
 
+test('a flush with nothing new still waits for the batch being sent', async () => {
+  const ch = fakeChannel(false);
+  const relay = createLogRelay(ch);
+  let n = 0;
+  while (ch.sent.length === 0) relay.write(line(n++, 1000)); // until a full batch starts sending
+  let done = false;
+  const flushed = relay.flush().then(() => (done = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(done, false, 'not before the channel took the batch');
+  ch.answer = true;
+  for (const release of ch.pending.splice(0)) release();
+  await flushed;
+  assert.equal(done, true);
+  assert.equal(ch.sent.length, 1, 'nothing new was sent');
+});
+
 test('a batch of 32 KB goes out without a flush', () => {
   const ch = fakeChannel(true);
   const relay = createLogRelay(ch);

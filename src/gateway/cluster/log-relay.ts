@@ -13,7 +13,7 @@ const MAX_IN_FLIGHT_BYTES = 8 * 1024 * 1024;
 export interface LogRelay {
   /** pino's destination interface: one JSON line (with its newline) */
   write(line: string): void;
-  /** send what is batched; resolves once it is handed to the channel */
+  /** send what is batched; resolves once it and every earlier batch are handed to the channel */
   flush(): Promise<void>;
 }
 
@@ -35,8 +35,10 @@ export function createLogRelay(channel: Channel = process as unknown as Channel)
   let bytes = 0;
   let inFlight = 0;
   let dropped = 0;
+  // sends are delivered in order, so the newest one's hand-off means every earlier one is out too
+  let lastSend: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
-    if (lines.length === 0 && dropped === 0) return Promise.resolve();
+    if (lines.length === 0 && dropped === 0) return lastSend;
     let chunk = lines.join('');
     if (dropped > 0) {
       chunk += `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), pid: process.pid, dropped, msg: 'log relay: lines dropped while the primary was not reading' })}\n`;
@@ -50,13 +52,14 @@ export function createLogRelay(channel: Channel = process as unknown as Channel)
       return Promise.resolve();
     }
     inFlight += size;
-    return new Promise((resolve) => {
+    lastSend = new Promise((resolve) => {
       channel.send({ oc: 'log', chunk }, (err) => {
         inFlight -= size;
         if (err) writeDirect(chunk);
         resolve();
       });
     });
+    return lastSend;
   };
   setInterval(() => void flush(), 200).unref();
   return {

@@ -39,9 +39,14 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
   cluster.setupPrimary({ exec: options.exec ?? process.argv[1], args: options.args ?? process.argv.slice(2), serialization: 'advanced' });
 
   const workers = new Set<Worker>();
+  /** workers that are listening: the ones /metrics collections ask */
+  const listening = new Set<Worker>();
   const crashes: number[] = [];
   let stopping = false;
-  let stopWith: (code: number) => void = () => undefined;
+  /** workers were killed (second signal, grace period over) or one ended badly while stopping */
+  let unclean = false;
+  let finish: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
 
   const start = (): Promise<{ worker: Worker; port: number }> =>
     new Promise((resolve, reject) => {
@@ -53,18 +58,21 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
         if (m.oc === 'log') destination.write(m.chunk);
         else if (m.oc === 'collected') onCollected(worker, m);
         else if (m.oc === 'metrics?') {
-          aggregateMetrics(workers).then(
+          aggregateMetrics(listening).then(
             (r) => send(worker, { oc: 'metrics', id: m.id, ...r }),
             (err: Error) => send(worker, { oc: 'metrics', id: m.id, error: err.message }),
           );
         } else if (m.oc === 'ready') {
           ready = true;
-          if (stopping) send(worker, { oc: 'shutdown' }); // a replacement that came up during shutdown
+          listening.add(worker);
+          if (stopping) send(worker, { oc: 'shutdown' }); // it came up while the server is stopping
           resolve({ worker, port: m.port });
         }
       });
       worker.on('exit', (code, signal) => {
         workers.delete(worker);
+        listening.delete(worker);
+        if (stopping && (code !== 0 || signal)) unclean = true;
         if (!ready) reject(new Error(`a gateway worker exited while starting (${signal ?? `code ${code}`})`));
         else if (!stopping) replace(worker.process.pid, code, signal);
       });
@@ -86,7 +94,15 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
     });
   };
 
+  const killAll = () => {
+    unclean = true;
+    for (const w of workers) w.process.kill('SIGKILL');
+  };
+  const allExited = async () => {
+    while (workers.size > 0) await new Promise((r) => cluster.once('exit', r));
+  };
   const stop = (reason: string, code = 0) => {
+    if (stopping) return;
     stopping = true;
     log.info({ reason, graceMs: config.shutdownGraceMs, workers: workers.size }, 'shutting down: workers finish in-flight requests');
     for (const w of workers) send(w, { oc: 'shutdown' });
@@ -97,36 +113,28 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
     force.unref();
     void allExited().then(() => {
       clearTimeout(force);
-      stopWith(code);
+      finish(unclean ? 1 : code);
     });
   };
-  const killAll = () => {
-    for (const w of workers) w.process.kill('SIGKILL');
+
+  // Signals from the start: one during start-up stops the workers that are coming up, too.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopping) return stop(signal);
+    log.warn({ signal }, 'second signal: killing the workers');
+    killAll();
   };
-  const allExited = async () => {
-    while (workers.size > 0) await new Promise((r) => cluster.once('exit', r));
-  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 
   try {
     const started = await Promise.all(Array.from({ length: config.workers }, start));
-    options.onListening(started[0].port, location);
+    if (!stopping) options.onListening(started[0].port, location);
   } catch (err) {
-    stopping = true;
-    for (const w of workers) send(w, { oc: 'shutdown' });
-    await allExited();
+    stop('a worker failed to start', 1);
+    await finished;
     throw err;
   }
-  return new Promise<number>((resolve) => {
-    stopWith = resolve;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (!stopping) return stop(signal);
-      log.warn({ signal }, 'second signal: killing the workers');
-      killAll();
-      void allExited().then(() => resolve(1));
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  return finished;
 }
 
 function send(worker: Worker, message: PrimaryMessage): void {

@@ -6,6 +6,7 @@
 // its batches itself, as a single process does; a pipe keeps only writes of ≤ 4 KB whole. Signals are ignored:
 // a terminal's Ctrl-C reaches every process of the group, and only the primary decides between
 // finishing in-flight requests and a forced stop.
+import cluster from 'node:cluster';
 import { fstatSync } from 'node:fs';
 import type { Config } from '../../config.js';
 import { buildApp } from '../app.js';
@@ -17,6 +18,17 @@ import { clusterMetrics, serveWorkerMetrics } from './metrics-relay.js';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './protocol.js';
 
 const ignore = () => undefined;
+
+/** Waits until no request is in flight (or the deadline). A worker's server.close() alone is not
+ *  enough: once the primary is gone it reports closed while a response is still streaming, and
+ *  the app would close billing under it. */
+async function untilIdle(metrics: GatewayMetrics, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const { values } = await metrics.inflight.get();
+    if (!(values[0]?.value > 0)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** Serves until the primary says stop (or goes away); resolves with the exit code once the log is
  *  handed on. The caller exits: the IPC channel would keep the process alive, and disconnecting
@@ -31,9 +43,10 @@ function writesStayWhole(fd: number): boolean {
 }
 
 export async function runWorker(config: Config): Promise<number> {
-  // stdout's batches are written when the process exits (log-destination.ts); the relay's must be sent before
+  // before the worker exits: the relay's batches sent, or stdout's written (a write still running in
+  // the thread pool would be lost by process.exit) — bounded, a stuck stdout must not hold the exit
   const relay = writesStayWhole(1) ? null : createLogRelay();
-  const flushLog = async () => relay?.flush();
+  const flushLog = () => Promise.race([relay ? relay.flush() : stdoutLines().drain(), new Promise<void>((r) => setTimeout(r, 2000).unref())]);
   const metrics = new GatewayMetrics({ render: clusterMetrics });
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
@@ -46,6 +59,10 @@ export async function runWorker(config: Config): Promise<number> {
   }
   process.on('SIGINT', ignore);
   process.on('SIGTERM', ignore);
+  // Node's cluster code exits a worker at once (code 0) when the primary's channel closes, unless the
+  // disconnect was "expected": marked so, a worker whose primary died drains like on `shutdown`
+  // (in-flight requests finish, billing's queue is written) instead of being cut off.
+  if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.send?.({ oc: 'ready', port } satisfies WorkerMessage);
@@ -55,7 +72,10 @@ export async function runWorker(config: Config): Promise<number> {
       if (closing) return;
       closing = true;
       app.log.info({ reason, graceMs: config.shutdownGraceMs }, 'worker shutting down: finishing in-flight requests');
-      closeGracefully(app, config.shutdownGraceMs)
+      app.services.startDraining();
+      const deadline = Date.now() + config.shutdownGraceMs;
+      untilIdle(metrics, deadline)
+        .then(() => closeGracefully(app, Math.max(0, deadline - Date.now())))
         .then(
           () => 0,
           (err: unknown) => {
