@@ -37,7 +37,12 @@ if (!haveChromium && process.env.CI === 'true') {
     const shots = resolve('test-artifacts', `dashboard-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
     const shot = async (page: Page, name: string) => {
-      await page.waitForFunction("!document.querySelector('.spinner') && document.fonts.status === 'loaded'");
+      // a function, not a string: Playwright polls a string predicate with eval, which the
+      // dashboard's CSP (script-src 'self') refuses whenever the first check is false
+      await page.waitForFunction(() => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown; fonts: { status: string } } }).document;
+        return !doc.querySelector('.spinner') && doc.fonts.status === 'loaded';
+      });
       await page.evaluate('window.scrollTo(0, 0)'); // a full-page shot of a scrolled page offsets the sticky sidebar
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
     };
