@@ -3,9 +3,9 @@
 // comes from the primary, and when stdout is a pipe or socket its log lines go through the primary
 // (log-relay.ts). A write to a regular file or a terminal is never split by another process's
 // write (the kernel serialises writes to one open file and to a tty), so there every worker writes
-// its batches itself, as a single process does; a pipe keeps only writes of ≤ 4 KB whole. Signals are ignored:
-// a terminal's Ctrl-C reaches every process of the group, and only the primary decides between
-// finishing in-flight requests and a forced stop.
+// its batches itself, as a single process does; a pipe keeps only writes of ≤ 4 KB whole.
+// Signals are ignored: a terminal's Ctrl-C reaches every process of the group, and only the
+// primary decides between finishing in-flight requests and a forced stop.
 import cluster from 'node:cluster';
 import { fstatSync } from 'node:fs';
 import type { Config } from '../../config.js';
@@ -30,9 +30,7 @@ async function untilIdle(metrics: GatewayMetrics, deadline: number): Promise<voi
   }
 }
 
-/** Serves until the primary says stop (or goes away); resolves with the exit code once the log is
- *  handed on. The caller exits: the IPC channel would keep the process alive, and disconnecting
- *  it makes Node's cluster code exit with 0 whatever the outcome. */
+/** stdout is a regular file or a terminal (char device): one write() there is never interleaved */
 function writesStayWhole(fd: number): boolean {
   try {
     const st = fstatSync(fd);
@@ -42,6 +40,8 @@ function writesStayWhole(fd: number): boolean {
   }
 }
 
+/** Serves until the primary says stop (or goes away); resolves with the exit code once the log is
+ *  handed on. The caller exits (process.exit): the IPC channel would keep the process alive. */
 export async function runWorker(config: Config): Promise<number> {
   // before the worker exits: the relay's batches sent, or stdout's written (a write still running in
   // the thread pool would be lost by process.exit) — bounded, a stuck stdout must not hold the exit
