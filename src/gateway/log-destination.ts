@@ -24,6 +24,11 @@ const fsIo: WriteIo = {
   writeSync: (fd, buf, offset, length) => fsWriteSync(fd, buf, offset, length),
 };
 
+/** The JSON line that reports `dropped` lines (pino's shape: level label, time, pid, msg). */
+export function droppedLinesWarning(dropped: number, msg: string): string {
+  return `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), pid: process.pid, dropped, msg })}\n`;
+}
+
 export class BatchedLineWriter {
   private lines: string[] = [];
   private chars = 0;
@@ -101,7 +106,7 @@ export class BatchedLineWriter {
   private take(): Buffer {
     let text = this.lines.join('');
     if (this.dropped > 0) {
-      text += `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), pid: process.pid, dropped: this.dropped, msg: 'log lines dropped: stdout was not being read' })}\n`;
+      text += droppedLinesWarning(this.dropped, 'log lines dropped: stdout was not being read');
       this.dropped = 0;
     }
     this.lines = [];

@@ -80,34 +80,62 @@ function freshClient(url: string, apiKey: string): OpenAI {
 
 const ask = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Say hello.' }] };
 
+/** A WORKERS=2 server on its own data, with one unlimited BYOK key for `mock`. */
+async function startServer(mock: MockUpstream) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'oc-workers-'));
+  const env = baseEnv(dataDir);
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = new Output(server);
+  const url = await out.until(() => /Dashboard:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out.text)?.[1], 'the dashboard URL');
+  const accountId: string = cli(env, ['accounts', 'create', '--email', 'workers@example.com']).id;
+  /** a BYOK key for `mock` (default limits unless `limits` says otherwise) */
+  const newKey = (...limits: string[]): { id: string; key: string } =>
+    cli(env, ['keys', 'create', '--account', accountId, '--mode', 'byok', '--upstream-base-url', mock.baseUrl, '--upstream-key', UPSTREAM_KEY, ...limits]);
+  const { key } = newKey('--rpm', '0', '--concurrency', '0');
+  // 'close', not 'exit': the exit code once every byte of stdout has arrived
+  const closed = new Promise<number | null>((resolve) => server.once('close', (code) => resolve(code)));
+  const cleanup = () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { server, out, url, env, newKey, key, closed, cleanup, dataDir };
+}
+
+/** The text of a stream; `onFirst` runs once, when its first chunk has arrived. */
+async function streamText(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>, onFirst: () => void): Promise<string> {
+  let text = '';
+  let first = true;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta?.content ?? '';
+    if (first) {
+      first = false;
+      onFirst();
+    }
+  }
+  return text;
+}
+
 describe('opencompress serve with WORKERS=2', () => {
   let mock: MockUpstream;
-  let dataDir: string;
-  let env: NodeJS.ProcessEnv;
+  let srv: Awaited<ReturnType<typeof startServer>>;
   let server: ChildProcess;
   let out: Output;
   let url: string;
-  let keyA: { id: string; key: string; account: string };
+  let keyA: { key: string };
   let keyB: { id: string; key: string };
   const workerPids = () => new Set(out.json().filter((l) => l.msg === 'request').map((l) => l.pid as number));
 
   before(async () => {
     mock = await startMockUpstream();
-    dataDir = mkdtempSync(join(tmpdir(), 'oc-workers-'));
-    env = baseEnv(dataDir);
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    out = new Output(server);
-    url = await out.until(() => /Dashboard:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out.text)?.[1], 'the dashboard URL');
+    srv = await startServer(mock);
+    ({ server, out, url } = srv);
     assert.match(out.text, /Workers:\s+2/);
-    const account = cli(env, ['accounts', 'create', '--email', 'workers@example.com']);
-    const byok = ['--account', account.id, '--mode', 'byok', '--upstream-base-url', mock.baseUrl, '--upstream-key', UPSTREAM_KEY];
-    keyA = { ...cli(env, ['keys', 'create', ...byok, '--name', 'a']), account: account.id };
-    keyB = cli(env, ['keys', 'create', ...byok, '--name', 'b']);
+    keyA = { key: srv.key };
+    keyB = srv.newKey('--name', 'b');
   });
   after(async () => {
-    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    srv.cleanup();
     await mock.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('connections reach both workers; /metrics counts every request of the cluster; log lines stay whole', async () => {
@@ -136,7 +164,7 @@ describe('opencompress serve with WORKERS=2', () => {
   });
 
   test('a rate limit is shared by the workers (through Redis), not granted per worker', async () => {
-    const limited = cli(env, ['keys', 'create', '--account', keyA.account, '--mode', 'byok', '--upstream-base-url', mock.baseUrl, '--upstream-key', UPSTREAM_KEY, '--rpm', '6']);
+    const limited = srv.newKey('--rpm', '6');
     let ok = 0;
     let limitedCount = 0;
     for (let i = 0; i < 10; i++) {
@@ -158,7 +186,7 @@ describe('opencompress serve with WORKERS=2', () => {
 
   test('a key revoked through the CLI is refused at once by every worker', async () => {
     assert.equal((await freshClient(url, keyB.key).chat.completions.create(ask)).object, 'chat.completion');
-    cli(env, ['keys', 'revoke', keyB.id]);
+    cli(srv.env, ['keys', 'revoke', keyB.id]);
     for (let i = 0; i < 6; i++) {
       await assert.rejects(freshClient(url, keyB.key).chat.completions.create(ask), (err: any) => err.status === 401, `request ${i} after the revocation`);
     }
@@ -167,41 +195,14 @@ describe('opencompress serve with WORKERS=2', () => {
   test('SIGTERM: an in-flight stream finishes, the lines are flushed, the server exits 0', async () => {
     mock.enqueue({ content: 'one two three four five six seven eight', chunkDelayMs: 150 });
     const stream = await freshClient(url, keyA.key).chat.completions.create({ ...ask, stream: true });
-    // 'close': the exit code and every byte of stdout (which can arrive after 'exit')
-    const exited = new Promise<number | null>((resolve) => server.once('close', (code) => resolve(code)));
-    let text = '';
-    let signalled = false;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta?.content ?? '';
-      if (!signalled) {
-        signalled = true;
-        server.kill('SIGTERM');
-      }
-    }
+    const text = await streamText(stream, () => server.kill('SIGTERM'));
     assert.equal(text, 'one two three four five six seven eight');
-    assert.equal(await exited, 0);
+    assert.equal(await srv.closed, 0);
     const lines = out.json();
     assert.ok(lines.some((l) => l.msg === 'request' && l.stream === true), `the stream's request line reached stdout:\n${out.text.slice(-1500)}`);
     assert.equal(lines.filter((l) => l.msg?.startsWith('worker shutting down')).length, 2);
   });
 });
-
-/** A WORKERS=2 server on its own data, with one unlimited BYOK key for `mock`. */
-async function startServer(mock: MockUpstream) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'oc-workers-'));
-  const env = baseEnv(dataDir);
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = new Output(server);
-  const url = await out.until(() => /Dashboard:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out.text)?.[1], 'the dashboard URL');
-  const account = cli(env, ['accounts', 'create', '--email', 'stop@example.com']);
-  const { key } = cli(env, ['keys', 'create', '--account', account.id, '--mode', 'byok', '--upstream-base-url', mock.baseUrl, '--upstream-key', UPSTREAM_KEY, '--rpm', '0', '--concurrency', '0']);
-  const closed = new Promise<number | null>((resolve) => server.once('close', (code) => resolve(code)));
-  const cleanup = () => {
-    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  return { server, out, url, key, closed, cleanup, dataDir };
-}
 
 describe('WORKERS=2: stops that are not clean', () => {
   let mock: MockUpstream;
@@ -237,15 +238,7 @@ describe('WORKERS=2: stops that are not clean', () => {
       const stream = await freshClient(s.url, s.key).chat.completions.create({ ...ask, stream: true, stream_options: { include_usage: true } });
       const workerPids = [...new Set(s.out.json().filter((l) => l.msg?.startsWith('Server listening')).map((l) => l.pid as number))];
       assert.equal(workerPids.length, 2);
-      let text = '';
-      let killed = false;
-      for await (const chunk of stream) {
-        text += chunk.choices[0]?.delta?.content ?? '';
-        if (!killed) {
-          killed = true;
-          s.server.kill('SIGKILL');
-        }
-      }
+      const text = await streamText(stream, () => s.server.kill('SIGKILL'));
       assert.equal(text, 'one two three four five six');
       const alive = (pid: number) => {
         try {

@@ -1,10 +1,10 @@
 // A worker's log destination: lines are batched and sent to the primary, the one process that
 // writes stdout. Several processes writing one stdout can split each other's lines (a pipe keeps
 // only writes of ≤ 4 KB whole, and a batch is 32 KB); one writer keeps every line whole. Batches
-// go out at 32 KB or every 200 ms. Lines that find the primary gone are written to stdout
-// directly; when the primary stops reading, lines beyond 8 MB in flight are dropped and counted
+// go out at 32 KB or every 200 ms. Lines that find the primary gone go to this process's own
+// stdout writer (log-destination.ts); when the primary stops reading, lines beyond 8 MB in flight are dropped and counted
 // in a warning line (a log must never grow the worker's memory without bound).
-import { writeSync } from 'node:fs';
+import { droppedLinesWarning, stdoutLines } from '../log-destination.js';
 import type { WorkerMessage } from './protocol.js';
 
 const BATCH_BYTES = 32 * 1024;
@@ -22,14 +22,6 @@ interface Channel {
   send(message: Extract<WorkerMessage, { oc: 'log' }>, callback: (err: Error | null) => void): boolean;
 }
 
-function writeDirect(chunk: string): void {
-  try {
-    writeSync(1, chunk);
-  } catch {
-    /* stdout is gone as well: nowhere left to write */
-  }
-}
-
 export function createLogRelay(channel: Channel = process as unknown as Channel): LogRelay {
   let lines: string[] = [];
   let bytes = 0;
@@ -37,25 +29,28 @@ export function createLogRelay(channel: Channel = process as unknown as Channel)
   let dropped = 0;
   // sends are delivered in order, so the newest one's hand-off means every earlier one is out too
   let lastSend: Promise<void> = Promise.resolve();
-  const flush = (): Promise<void> => {
-    if (lines.length === 0 && dropped === 0) return lastSend;
+  const take = (): string => {
     let chunk = lines.join('');
-    if (dropped > 0) {
-      chunk += `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), pid: process.pid, dropped, msg: 'log relay: lines dropped while the primary was not reading' })}\n`;
-      dropped = 0;
-    }
-    const size = bytes;
+    if (dropped > 0) chunk += droppedLinesWarning(dropped, 'log relay: lines dropped while the primary was not reading');
     lines = [];
     bytes = 0;
+    dropped = 0;
+    return chunk;
+  };
+  const flush = (): Promise<void> => {
+    const fresh = lines.length > 0 || dropped > 0;
     if (!channel.connected) {
-      writeDirect(chunk);
-      return Promise.resolve();
+      if (fresh) stdoutLines().write(take());
+      return stdoutLines().drain();
     }
+    if (!fresh) return lastSend;
+    const size = bytes;
+    const chunk = take();
     inFlight += size;
     lastSend = new Promise((resolve) => {
       channel.send({ oc: 'log', chunk }, (err) => {
         inFlight -= size;
-        if (err) writeDirect(chunk);
+        if (err) stdoutLines().write(chunk);
         resolve();
       });
     });

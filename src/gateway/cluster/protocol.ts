@@ -1,4 +1,4 @@
-// Messages between the cluster primary and its gateway workers (Node's IPC channel, JSON).
+// Messages between the cluster primary and its gateway workers (Node's IPC channel, structured clone).
 // Worker → primary: `ready` once listening, `log` batches of JSON lines, `metrics?` when a worker
 // answers GET /metrics, `collected` with its share. Primary → worker: `shutdown`, `collect`, and
 // `metrics` with the cluster-wide text.
