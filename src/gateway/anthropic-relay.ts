@@ -4,10 +4,8 @@
 // that goes away ends the loop (the route's close listener aborts the upstream). A failure after
 // the headers were sent becomes an Anthropic SSE `error` event, then the stream closes. (relay.ts's relaySse is tied to the OpenAI SseRelay.)
 import type { ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream/client.js';
 
-type Body = Dispatcher.ResponseData['body'];
 
 export interface StreamTransform {
   push(chunk: Uint8Array): string | Uint8Array;
@@ -29,7 +27,7 @@ function write(res: ServerResponse, data: string | Uint8Array): Promise<void> | 
   });
 }
 
-export async function relayAnthropicSse(res: ServerResponse, body: Body, transform: StreamTransform): Promise<{ failure: UpstreamFailure | null }> {
+export async function relayAnthropicSse(res: ServerResponse, body: AsyncIterable<Uint8Array>, transform: StreamTransform): Promise<{ failure: UpstreamFailure | null }> {
   try {
     for await (const chunk of body) {
       const out = transform.push(chunk as Uint8Array);

@@ -4,12 +4,11 @@
 // that goes away ends the relay (the upstream request is aborted by the route's close listener).
 // Errors after the stream started become an SSE `error` event, then the stream closes.
 import type { ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
 import { sseEventTooLong, type SseRelay } from '../upstream/sse-relay.js';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream/client.js';
+import type { UpstreamBody } from '../upstream/response-body.js';
 import { sseErrorEvent, upstreamFailed, upstreamTimeout } from './errors.js';
 
-type Body = Dispatcher.ResponseData['body'];
 
 export interface RelayResult {
   /** the upstream body failed after the response started (null when it ended normally or the client left) */
@@ -17,13 +16,13 @@ export interface RelayResult {
 }
 
 /**
- * Pumps `body` into `res` with event listeners (cheaper per chunk than an async iterator):
+ * Pumps `body` into `res` with one callback per chunk (cheaper than an async iterator):
  * `onChunk` returns what to write ('' / null for nothing, or `end` to finish the response with
  * it); backpressure pauses the upstream body; `onEnd` / `onError` decide how the response ends.
  */
 function pump(
   res: ServerResponse,
-  body: Body,
+  body: UpstreamBody,
   onChunk: (chunk: Buffer) => { data: string | Buffer | null; end?: boolean },
   onEnd: () => void,
   onError: (failure: UpstreamFailure) => void,
@@ -35,27 +34,29 @@ function pump(
       settled = true;
       resolve({ failure });
     };
-    body.on('data', (chunk: Buffer) => {
-      if (res.destroyed || res.writableEnded) return;
-      const { data, end } = onChunk(chunk);
-      if (end) {
-        res.end(data ?? undefined);
-        return;
-      }
-      if (data && !res.write(data) && !res.destroyed) {
-        body.pause();
-        res.once('drain', () => body.resume());
-      }
-    });
-    body.once('end', () => {
-      if (!res.destroyed && !res.writableEnded) onEnd();
-      settle(null);
-    });
-    body.on('error', (err: unknown) => {
-      if (res.destroyed) return settle(null);
-      const failure = classifyUpstreamError(err);
-      onError(failure);
-      settle(failure);
+    body.consume({
+      data: (chunk) => {
+        if (res.destroyed || res.writableEnded) return;
+        const { data, end } = onChunk(chunk);
+        if (end) {
+          res.end(data ?? undefined);
+          return;
+        }
+        if (data && !res.write(data) && !res.destroyed) {
+          body.pause();
+          res.once('drain', () => body.resume());
+        }
+      },
+      end: () => {
+        if (!res.destroyed && !res.writableEnded) onEnd();
+        settle(null);
+      },
+      error: (err) => {
+        if (res.destroyed) return settle(null);
+        const failure = classifyUpstreamError(err);
+        onError(failure);
+        settle(failure);
+      },
     });
     res.once('close', () => {
       // the client left: the route aborts the upstream request, which errors `body`
@@ -74,7 +75,7 @@ export const RESPONSE_COPY_LIMIT = 16 * 1024 * 1024;
  * of two — nothing is held back). A body that fails half-way can only be cut off (its headers are
  * already out).
  */
-export function relayBody(res: ServerResponse, body: Body, copy: Buffer[], contentLength: number, copyLimit = RESPONSE_COPY_LIMIT): Promise<RelayResult> {
+export function relayBody(res: ServerResponse, body: UpstreamBody, copy: Buffer[], contentLength: number, copyLimit = RESPONSE_COPY_LIMIT): Promise<RelayResult> {
   let seen = 0;
   return pump(
     res,
@@ -91,7 +92,7 @@ export function relayBody(res: ServerResponse, body: Body, copy: Buffer[], conte
 }
 
 /** SSE: complete events through the relay as they arrive; a failure ends with an SSE error event. */
-export function relaySse(res: ServerResponse, body: Body, relay: SseRelay): Promise<RelayResult> {
+export function relaySse(res: ServerResponse, body: UpstreamBody, relay: SseRelay): Promise<RelayResult> {
   return pump(
     res,
     body,

@@ -3,13 +3,16 @@
 // own upstream (OpenRouter in Router mode) and `guarded` for user-supplied base URLs, whose
 // sockets go through the SSRF guard (DNS answers and the connected address are checked) unless
 // ALLOW_PRIVATE_UPSTREAMS is set. Upstream errors are classified here into what the gateway maps
-// to 502 / 504.
+// to 502 / 504. Chat calls, the hot path, use undici's dispatch API (dispatch-request.ts) and hand
+// back an UpstreamBody; the model list, read whole, uses `request()`.
 import { Agent, buildConnector, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
 import { checkConnectedSocket, guardedLookup, UpstreamNotAllowedError } from './ssrf.js';
 import type { ProviderProfile } from './providers/types.js';
 import type { UpstreamSignal } from './abort.js';
 import { ERROR_BODY_LIMIT, readBodyCapped } from './read-capped.js';
+import { dispatchRequest } from './dispatch-request.js';
+import type { UpstreamBody } from './response-body.js';
 
 /** The largest model list read from an upstream (bytes); OpenRouter's full list is ≈ 1 MB. */
 export const MODELS_BODY_LIMIT = 8 * 1024 * 1024;
@@ -108,7 +111,7 @@ function splitUrl(url: string): { origin: string; path: string } {
 export interface UpstreamResponse {
   statusCode: number;
   headers: Dispatcher.ResponseData['headers'];
-  body: Dispatcher.ResponseData['body'];
+  body: UpstreamBody;
 }
 
 export class UpstreamClient {
@@ -137,20 +140,13 @@ export class UpstreamClient {
   async chat(target: UpstreamTarget, model: string, body: string, signal: UpstreamSignal, extraHeaders?: Record<string, string>): Promise<UpstreamResponse> {
     const { origin, path } = splitUrl(target.provider.chatUrl(target.baseUrl, model));
     try {
-      const res = await this.dispatcher(target).request({
-        origin,
-        path,
-        method: 'POST',
-        headers: {
-          ...extraHeaders,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          ...target.provider.headers(target.apiKey),
-        },
-        body,
-        signal,
-      });
-      return { statusCode: res.statusCode, headers: res.headers, body: res.body };
+      const headers = {
+        ...extraHeaders,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        ...target.provider.headers(target.apiKey),
+      };
+      return await dispatchRequest(this.dispatcher(target), { origin, path, method: 'POST', headers, body }, signal);
     } catch (err) {
       throw classifyUpstreamError(err);
     }
