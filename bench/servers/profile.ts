@@ -1,7 +1,7 @@
 // Benchmark child processes: an optional CPU profile of one phase (BENCH_PROFILE=dir), started and
 // stopped over IPC ('profile-start' / 'profile-stop'); written as `<name>-<time>.cpuprofile`, for
-// Chrome DevTools or any .cpuprofile viewer. Without BENCH_PROFILE the commands do nothing.
-import { writeFileSync } from 'node:fs';
+// Chrome DevTools or any .cpuprofile viewer; the directory is created if missing. Without BENCH_PROFILE the commands do nothing.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Session } from 'node:inspector/promises';
 
@@ -18,6 +18,7 @@ export async function profile(name: string, cmd: 'profile-start' | 'profile-stop
     await session.post('Profiler.start');
   } else if (session) {
     const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
     session = null;
