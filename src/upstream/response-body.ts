@@ -1,10 +1,12 @@
-// The body of an upstream chat answer: fed by the dispatch handler in chat-dispatch.ts, read by
+// The body of an upstream chat answer: fed by the dispatch handler in dispatch-request.ts, read by
 // exactly one consumer, either the relay (`consume`, one callback per chunk) or a capped reader
 // (`for await`). It stands in for undici's Readable because the stream machinery (buffer state,
 // events, async-resource scopes) cost ~25 µs per proxied request (about 15 %) in a same-run
 // comparison of two pass-throughs, one of the largest single shares of the gateway's CPU at `off`.
-// Chunks that arrive before the consumer attaches are queued: headers and the first body bytes
-// often come in one socket read. Past QUEUE_PAUSE bytes the upstream socket is paused.
+// Chunks that arrive before the consumer attaches, or while it is paused, are queued (headers and
+// the first body bytes often come in one socket read); past QUEUE_PAUSE bytes the request is
+// paused. Pause and resume act on the request only while it runs: undici's resume after the end
+// would resume the parser of whatever request uses the connection next.
 
 /** What the body drives on the request: undici's DispatchController. */
 export interface FlowControl {
@@ -28,24 +30,37 @@ function abortedError(): Error {
 
 export class UpstreamBody implements AsyncIterable<Buffer> {
   private consumer: BodyConsumer | null = null;
+  /** chunks not yet handed to the consumer (not attached, or paused), in order */
   private queue: Buffer[] = [];
   private queued = 0;
+  /** the request was paused because too much sat in the queue */
+  private queueFull = false;
   /** how the upstream side ended: 'ended', its error, or null while it is still sending */
   private outcome: 'ended' | Error | null = null;
   /** the consumer has been told how it ended, or the body was destroyed: nothing more is delivered */
   private finished = false;
+  private destroyedWith: Error | undefined;
   private consumerPaused = false;
+  private delivering = false;
 
   constructor(private readonly flow: FlowControl) {}
+
+  /** Flow control acts on the request only while it is running: after its end the connection may already carry another request. */
+  private get running(): boolean {
+    return this.outcome === null && !this.finished;
+  }
 
   // ---- producer side (the dispatch handler) ----
 
   push(chunk: Buffer): void {
     if (this.finished) return;
-    if (this.consumer) return this.consumer.data(chunk);
+    if (this.consumer && !this.consumerPaused && !this.delivering && this.queue.length === 0) return this.consumer.data(chunk);
     this.queue.push(chunk);
     this.queued += chunk.length;
-    if (this.queued > QUEUE_PAUSE) this.flow.pause();
+    if (this.queued > QUEUE_PAUSE && !this.queueFull) {
+      this.queueFull = true;
+      this.flow.pause();
+    }
   }
 
   end(): void {
@@ -57,16 +72,34 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
   }
 
   private settle(outcome: 'ended' | Error): void {
-    if (this.finished || this.outcome) return;
+    if (!this.running) return;
     this.outcome = outcome;
-    if (this.consumer) this.finish();
+    this.deliver();
   }
 
-  private finish(): void {
-    this.finished = true;
-    const outcome = this.outcome!;
-    if (outcome === 'ended') this.consumer!.end();
-    else this.consumer!.error(outcome);
+  /** Hands queued chunks to an attached, unpaused consumer; then, with the queue empty, the end or error. */
+  private deliver(): void {
+    const consumer = this.consumer;
+    if (!consumer || this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.queue.length && !this.consumerPaused && !this.finished) {
+        const chunk = this.queue.shift()!;
+        this.queued -= chunk.length;
+        consumer.data(chunk);
+      }
+    } finally {
+      this.delivering = false;
+    }
+    if (this.finished || this.queue.length) return;
+    if (this.outcome) {
+      this.finished = true;
+      if (this.outcome === 'ended') consumer.end();
+      else consumer.error(this.outcome);
+    } else if (this.queueFull && !this.consumerPaused) {
+      this.queueFull = false;
+      this.flow.resume();
+    }
   }
 
   // ---- consumer side ----
@@ -76,28 +109,22 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     if (this.consumer) throw new Error('the upstream body is already being read');
     this.consumer = consumer;
     // destroyed before anyone read it: reading it now fails like reading a destroyed stream
-    if (this.finished) return consumer.error(abortedError());
-    const queue = this.queue;
-    this.queue = [];
-    const hadPaused = this.queued > QUEUE_PAUSE;
-    this.queued = 0;
-    for (const chunk of queue) {
-      if (this.finished) return;
-      consumer.data(chunk);
-    }
-    if (this.finished) return;
-    if (this.outcome) this.finish();
-    else if (hadPaused && !this.consumerPaused) this.flow.resume();
+    if (this.finished) return consumer.error(this.destroyedWith ?? abortedError());
+    this.deliver();
   }
 
+  /** No chunk reaches the consumer until resume(); the request is paused too. */
   pause(): void {
+    if (this.consumerPaused) return;
     this.consumerPaused = true;
-    this.flow.pause();
+    if (this.running) this.flow.pause();
   }
 
   resume(): void {
+    if (!this.consumerPaused) return;
     this.consumerPaused = false;
-    this.flow.resume();
+    this.deliver();
+    if (this.running && !this.consumerPaused && !this.queueFull) this.flow.resume();
   }
 
   /**
@@ -108,8 +135,11 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
    */
   destroy(err?: Error): void {
     if (this.finished) return;
+    const wasRunning = this.running;
     this.finished = true;
-    if (this.outcome === null) this.flow.abort(err ?? abortedError());
+    this.destroyedWith = err;
+    this.queue = [];
+    if (wasRunning) this.flow.abort(err ?? abortedError());
     const consumer = this.consumer;
     if (err && consumer) process.nextTick(() => consumer.error(err));
   }

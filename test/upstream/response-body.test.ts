@@ -11,6 +11,9 @@ import { UpstreamBody, type FlowControl } from '../../src/upstream/response-body
 import { dispatchRequest } from '../../src/upstream/dispatch-request.js';
 import { UpstreamAbort } from '../../src/upstream/abort.js';
 import { readBodyCapped } from '../../src/upstream/read-capped.js';
+import { relayBody } from '../../src/gateway/relay.js';
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 
 function flow() {
   const calls: string[] = [];
@@ -78,6 +81,23 @@ describe('UpstreamBody', () => {
     assert.deepEqual(calls, ['pause', 'resume']);
   });
 
+  test('a paused reader gets no chunk until it resumes; after the end, pause and resume leave the request alone', () => {
+    const { control, calls } = flow();
+    const body = new UpstreamBody(control);
+    const r = recorder();
+    body.consume(r.consumer);
+    body.push(Buffer.from('1'));
+    body.pause();
+    body.push(Buffer.from('2')); // undici delivers one more chunk after a pause
+    body.end();
+    assert.deepEqual(r.events, ['data:1']);
+    body.resume();
+    assert.deepEqual(r.events, ['data:1', 'data:2', 'end']);
+    body.pause();
+    body.resume();
+    assert.deepEqual(calls, ['pause'], 'no resume of a request that had already ended (its connection may serve another)');
+  });
+
   test('destroy(err) from inside a data callback: the request is aborted with err, the reader gets it on the next tick', async () => {
     const { control, calls } = flow();
     const body = new UpstreamBody(control);
@@ -126,9 +146,9 @@ describe('UpstreamBody', () => {
 });
 
 async function server(handler: (res: ServerResponse, url: string) => void) {
-  const sockets: { closed: boolean }[] = [];
+  const sockets: { closed: boolean; port?: number }[] = [];
   const srv = createServer((req, res) => {
-    const s = { closed: false };
+    const s = { closed: false, port: req.socket.remotePort };
     sockets.push(s);
     req.socket.once('close', () => (s.closed = true));
     req.resume();
@@ -155,6 +175,53 @@ describe('dispatchRequest', () => {
       assert.equal((await readBodyCapped(res.body, 1000)).buffer.toString(), '{"a":1}');
     } finally {
       await agent.close();
+      await s.close();
+    }
+  });
+
+  test('a 4 MB answer relayed to a client that reads slowly arrives whole; the connection is reused after', async () => {
+    const payload = Buffer.alloc(4 * 1024 * 1024);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 7 + (i >> 12)) & 0xff;
+    const s = await server((res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': payload.length });
+      for (let i = 0; i < payload.length; i += 16 * 1024) res.write(payload.subarray(i, i + 16 * 1024));
+      res.end();
+    });
+    const agent = new Agent({ connections: 1 });
+    const front = createServer(async (_req, res) => {
+      const up = await dispatchRequest(agent, { origin: s.origin, path: '/big', method: 'GET' }, new UpstreamAbort());
+      res.writeHead(200, { 'content-length': payload.length });
+      const copy: Buffer[] = [];
+      await relayBody(res, up.body, copy, payload.length);
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    const port = (front.address() as AddressInfo).port;
+    const fetchSlowly = () =>
+      new Promise<string>((resolve, reject) => {
+        httpRequest({ port, host: '127.0.0.1', path: '/' }, (res) => {
+          const hash = createHash('sha256');
+          res.on('data', (c: Buffer) => {
+            hash.update(c);
+            res.pause();
+            setTimeout(() => res.resume(), 1);
+          });
+          res.on('end', () => resolve(hash.digest('hex')));
+          res.on('error', reject);
+        })
+          .on('error', reject)
+          .end();
+      });
+    try {
+      const want = createHash('sha256').update(payload).digest('hex');
+      assert.equal(await fetchSlowly(), want);
+      assert.equal(await fetchSlowly(), want);
+      assert.equal(s.sockets.length, 2);
+      assert.equal(s.sockets[1].port, s.sockets[0].port, 'the second request reused the connection');
+      assert.equal(s.sockets[1].closed, false);
+    } finally {
+      front.closeAllConnections();
+      await new Promise((r) => front.close(r));
+      await agent.destroy();
       await s.close();
     }
   });
