@@ -6,7 +6,6 @@
 import type { ServerResponse } from 'node:http';
 import { classifyUpstreamError, type UpstreamFailure } from '../upstream/client.js';
 
-
 export interface StreamTransform {
   push(chunk: Uint8Array): string | Uint8Array;
   end(): string;

@@ -9,7 +9,6 @@ import { classifyUpstreamError, type UpstreamFailure } from '../upstream/client.
 import type { UpstreamBody } from '../upstream/response-body.js';
 import { sseErrorEvent, upstreamFailed, upstreamTimeout } from './errors.js';
 
-
 export interface RelayResult {
   /** the upstream body failed after the response started (null when it ended normally or the client left) */
   failure: UpstreamFailure | null;
