@@ -158,6 +158,11 @@ interface Row {
   target: string;
 }
 
+/** A difference in ms with its sign: +0.372, −0.015. */
+function signed(ms: number): string {
+  return `${ms < 0 ? '−' : '+'}${fmt(Math.abs(ms), 3)}`;
+}
+
 function pct(a: number, b: number): string {
   return `${fmt((100 * a) / b, 1)} %`;
 }
@@ -277,8 +282,8 @@ async function main(): Promise<void> {
         direct: fmt(latDirect, 3),
         bare: fmt(latBare, 3),
         gateway: fmt(latVia, 3),
-        vsDirect: `+${fmt(latVia - latDirect, 3)} ms`,
-        vsBare: `+${fmt(latVia - latBare, 3)} ms`,
+        vsDirect: `${signed(latVia - latDirect)} ms`,
+        vsBare: `${signed(latVia - latBare)} ms`,
         target: '≤ +1 ms vs direct',
       },
       { scenario: 'off, 1 conn, req/s', direct: fmt(c1Direct.rps), bare: fmt(c1Bare.rps), gateway: fmt(c1Via.rps), vsDirect: pct(c1Via.rps, c1Direct.rps), vsBare: pct(c1Via.rps, c1Bare.rps), target: '' },
