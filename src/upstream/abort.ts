@@ -4,6 +4,11 @@
 // this when the client disconnects.
 import { EventEmitter } from 'node:events';
 
+/** The error an aborted upstream call ends with (the shape undici uses: classified as `aborted`). */
+export function abortedError(): Error {
+  return Object.assign(new Error('request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+}
+
 export class UpstreamAbort extends EventEmitter {
   aborted = false;
   reason: Error | undefined = undefined;
@@ -11,7 +16,7 @@ export class UpstreamAbort extends EventEmitter {
   abort(reason?: Error): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.reason = reason ?? Object.assign(new Error('request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+    this.reason = reason ?? abortedError();
     this.emit('abort');
   }
 }

@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { UpstreamBody } from './response-body.js';
-import type { UpstreamSignal } from './abort.js';
+import { abortedError, type UpstreamSignal } from './abort.js';
 
 export interface DispatchedResponse {
   statusCode: number;
@@ -16,7 +16,7 @@ export interface DispatchedResponse {
 
 function reasonOf(signal: UpstreamSignal): Error {
   const r = signal.reason as unknown;
-  return r instanceof Error ? r : Object.assign(new Error('request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+  return r instanceof Error ? r : abortedError();
 }
 
 /** Subscribes to a signal's abort (an AbortSignal or the gateway's UpstreamAbort); returns the unsubscribe. */

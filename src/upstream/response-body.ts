@@ -7,6 +7,7 @@
 // the first body bytes often come in one socket read); past QUEUE_PAUSE bytes the request is
 // paused. Pause and resume act on the request only while it runs: undici's resume after the end
 // would resume the parser of whatever request uses the connection next.
+import { abortedError } from './abort.js';
 
 /** What the body drives on the request: undici's DispatchController. */
 export interface FlowControl {
@@ -23,10 +24,6 @@ export interface BodyConsumer {
 
 /** Bytes held for a consumer that is not reading (not attached yet, or an iterator not awaited). */
 const QUEUE_PAUSE = 64 * 1024;
-
-function abortedError(): Error {
-  return Object.assign(new Error('request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
-}
 
 export class UpstreamBody implements AsyncIterable<Buffer> {
   private consumer: BodyConsumer | null = null;
