@@ -25,14 +25,44 @@ const fsIo: WriteIo = {
 };
 
 /** The JSON line that reports `dropped` lines (pino's shape: level label, time, pid, msg). */
-export function droppedLinesWarning(dropped: number, msg: string): string {
+function droppedLinesWarning(dropped: number, msg: string): string {
   return `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), pid: process.pid, dropped, msg })}\n`;
 }
 
-export class BatchedLineWriter {
+/** Lines collected for one batched write, and how many were dropped while the writer was over its
+ *  bound (shared by this writer and a cluster worker's log relay). */
+export class LineBatch {
   private lines: string[] = [];
-  private chars = 0;
+  /** characters collected (the bound and batch size are counted in these) */
+  chars = 0;
   private dropped = 0;
+
+  add(line: string): void {
+    this.lines.push(line);
+    this.chars += line.length;
+  }
+
+  drop(): void {
+    this.dropped++;
+  }
+
+  get pending(): boolean {
+    return this.lines.length > 0 || this.dropped > 0;
+  }
+
+  /** the lines as one text — then a warning line with the count of dropped ones, saying `why` — and empties the batch */
+  take(why: string): string {
+    let text = this.lines.join('');
+    if (this.dropped > 0) text += droppedLinesWarning(this.dropped, why);
+    this.lines = [];
+    this.chars = 0;
+    this.dropped = 0;
+    return text;
+  }
+}
+
+export class BatchedLineWriter {
+  private readonly batch = new LineBatch();
   /** the batch being written (null: none) and how much of it is out */
   private current: Buffer | null = null;
   private offset = 0;
@@ -50,19 +80,15 @@ export class BatchedLineWriter {
 
   /** pino's destination interface: one JSON line with its newline */
   write(line: string): void {
-    if (this.chars > MAX_PENDING_CHARS) {
-      this.dropped++;
-      return;
-    }
-    this.lines.push(line);
-    this.chars += line.length;
-    if (this.chars >= BATCH_CHARS && !this.current) this.writeNext();
+    if (this.batch.chars > MAX_PENDING_CHARS) return this.batch.drop();
+    this.batch.add(line);
+    if (this.batch.chars >= BATCH_CHARS && !this.current) this.writeNext();
   }
 
   /** write what is collected (asynchronously; after the write under way, if any) */
   flush(): void {
     if (this.current) this.flushAfter = true;
-    else if (this.hasPending()) this.writeNext();
+    else if (this.batch.pending) this.writeNext();
   }
 
   /** resolves once everything written so far is out (or could not be written: stdout gone) */
@@ -82,11 +108,7 @@ export class BatchedLineWriter {
       this.current = null;
       this.writeSyncAll(rest);
     }
-    if (this.hasPending()) this.writeSyncAll(this.take());
-  }
-
-  private hasPending(): boolean {
-    return this.lines.length > 0 || this.dropped > 0;
+    if (this.batch.pending) this.writeSyncAll(this.take());
   }
 
   private writeSyncAll(buf: Buffer): void {
@@ -104,14 +126,7 @@ export class BatchedLineWriter {
   }
 
   private take(): Buffer {
-    let text = this.lines.join('');
-    if (this.dropped > 0) {
-      text += droppedLinesWarning(this.dropped, 'log lines dropped: stdout was not being read');
-      this.dropped = 0;
-    }
-    this.lines = [];
-    this.chars = 0;
-    return Buffer.from(text);
+    return Buffer.from(this.batch.take('log lines dropped: stdout was not being read'));
   }
 
   private writeNext(): void {
@@ -141,7 +156,7 @@ export class BatchedLineWriter {
         return;
       }
       this.current = null;
-      if (this.chars >= BATCH_CHARS || (this.flushAfter && this.hasPending())) this.writeNext();
+      if (this.batch.chars >= BATCH_CHARS || (this.flushAfter && this.batch.pending)) this.writeNext();
       else for (const done of this.idle.splice(0)) done();
     });
   }

@@ -4,7 +4,7 @@
 // go out at 32 KB or every 200 ms. Lines that find the primary gone go to this process's own
 // stdout writer (log-destination.ts); when the primary stops reading, lines beyond 8 MB in flight are dropped and counted
 // in a warning line (a log must never grow the worker's memory without bound).
-import { droppedLinesWarning, stdoutLines } from '../log-destination.js';
+import { LineBatch, stdoutLines } from '../log-destination.js';
 import type { WorkerMessage } from './protocol.js';
 
 const BATCH_BYTES = 32 * 1024;
@@ -23,28 +23,19 @@ interface Channel {
 }
 
 export function createLogRelay(channel: Channel = process as unknown as Channel): LogRelay {
-  let lines: string[] = [];
-  let bytes = 0;
+  const batch = new LineBatch();
   let inFlight = 0;
-  let dropped = 0;
   // sends are delivered in order, so the newest one's hand-off means every earlier one is out too
   let lastSend: Promise<void> = Promise.resolve();
-  const take = (): string => {
-    let chunk = lines.join('');
-    if (dropped > 0) chunk += droppedLinesWarning(dropped, 'log relay: lines dropped while the primary was not reading');
-    lines = [];
-    bytes = 0;
-    dropped = 0;
-    return chunk;
-  };
+  const take = () => batch.take('log relay: lines dropped while the primary was not reading');
   const flush = (): Promise<void> => {
-    const fresh = lines.length > 0 || dropped > 0;
+    const fresh = batch.pending;
     if (!channel.connected) {
       if (fresh) stdoutLines().write(take());
       return stdoutLines().drain();
     }
     if (!fresh) return lastSend;
-    const size = bytes;
+    const size = batch.chars;
     const chunk = take();
     inFlight += size;
     lastSend = new Promise((resolve) => {
@@ -59,13 +50,9 @@ export function createLogRelay(channel: Channel = process as unknown as Channel)
   setInterval(() => void flush(), 200).unref();
   return {
     write(line: string) {
-      if (inFlight > MAX_IN_FLIGHT_BYTES) {
-        dropped++;
-        return;
-      }
-      lines.push(line);
-      bytes += line.length;
-      if (bytes >= BATCH_BYTES) void flush();
+      if (inFlight > MAX_IN_FLIGHT_BYTES) return batch.drop();
+      batch.add(line);
+      if (batch.chars >= BATCH_BYTES) void flush();
     },
     flush,
   };
