@@ -37,7 +37,7 @@ class BodyHandler implements Dispatcher.DispatchHandler {
   private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly signal: UpstreamSignal,
+    signal: UpstreamSignal,
     private readonly resolve: (res: DispatchedResponse) => void,
     private readonly reject: (err: unknown) => void,
   ) {

@@ -143,6 +143,9 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
 
   /** Chunks in order; throws the upstream's error after the chunks that came before it. Leaving the loop early destroys the body. */
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    // The iterator keeps its own few chunks (up to QUEUE_PAUSE) rather than pausing the request
+    // after every chunk: a streamed answer read with for-await would pause and resume undici's
+    // parser once per event.
     const chunks: Buffer[] = [];
     let size = 0;
     let ended = false;
