@@ -158,9 +158,15 @@ interface Row {
   target: string;
 }
 
-/** A difference in ms with its sign: +0.372, −0.015. */
-function signed(ms: number): string {
-  return `${ms < 0 ? '−' : '+'}${fmt(Math.abs(ms), 3)}`;
+/** A difference with its sign: +0.372, −0.015. */
+function signed(v: number, digits = 3): string {
+  const text = fmt(Math.abs(v), digits);
+  return `${v < 0 && Number(text) !== 0 ? '−' : '+'}${text}`; // −0.0 prints as +0.0
+}
+
+/** A throughput row: req/s of the three paths and the gateway's share of direct and of bare. */
+function throughputRow(scenario: string, via: { rps: number }, direct: { rps: number }, bare: { rps: number }, target: string): Row {
+  return { scenario, direct: fmt(direct.rps), bare: fmt(bare.rps), gateway: fmt(via.rps), vsDirect: pct(via.rps, direct.rps), vsBare: pct(via.rps, bare.rps), target };
 }
 
 function pct(a: number, b: number): string {
@@ -286,50 +292,23 @@ async function main(): Promise<void> {
         vsBare: `${signed(latVia - latBare)} ms`,
         target: '≤ +1 ms vs direct',
       },
-      { scenario: 'off, 1 conn, req/s', direct: fmt(c1Direct.rps), bare: fmt(c1Bare.rps), gateway: fmt(c1Via.rps), vsDirect: pct(c1Via.rps, c1Direct.rps), vsBare: pct(c1Via.rps, c1Bare.rps), target: '' },
-      {
-        scenario: `off, 50 conns, req/s (CPU µs/req: bare ${fmt(c50Bare.cpuPerReq)}, gateway ${fmt(c50Via.cpuPerReq)})`,
-        direct: fmt(c50Direct.rps),
-        bare: fmt(c50Bare.rps),
-        gateway: fmt(c50Via.rps),
-        vsDirect: pct(c50Via.rps, c50Direct.rps),
-        vsBare: pct(c50Via.rps, c50Bare.rps),
-        target: '≥ 25 % of direct',
-      },
-      {
-        scenario: `balanced, ${tokens}-token repeated prompt (prefix-cache hits), 50 conns, req/s (CPU ${fmt(bigVia.cpuPerReq)} µs/req)`,
-        direct: fmt(bigDirect.rps),
-        bare: fmt(bigBare.rps),
-        gateway: fmt(bigVia.rps),
-        vsDirect: pct(bigVia.rps, bigDirect.rps),
-        vsBare: pct(bigVia.rps, bigBare.rps),
-        target: '≥ 15 % of direct',
-      },
-      {
-        scenario: `balanced, ${uniqueTokens}-token unique prompts (cache misses), 50 conns, req/s (CPU ${fmt(uniqVia.cpuPerReq)} µs/req)`,
-        direct: fmt(uniqDirect.rps),
-        bare: fmt(uniqBare.rps),
-        gateway: fmt(uniqVia.rps),
-        vsDirect: pct(uniqVia.rps, uniqDirect.rps),
-        vsBare: pct(uniqVia.rps, uniqBare.rps),
-        target: '≥ 15 % of direct',
-      },
+      throughputRow('off, 1 conn, req/s', c1Via, c1Direct, c1Bare, ''),
+      throughputRow(`off, 50 conns, req/s (CPU µs/req: bare ${fmt(c50Bare.cpuPerReq)}, gateway ${fmt(c50Via.cpuPerReq)})`, c50Via, c50Direct, c50Bare, '≥ 25 % of direct'),
+      throughputRow(`balanced, ${tokens}-token repeated prompt (prefix-cache hits), 50 conns, req/s (CPU ${fmt(bigVia.cpuPerReq)} µs/req)`, bigVia, bigDirect, bigBare, '≥ 15 % of direct'),
+      throughputRow(`balanced, ${uniqueTokens}-token unique prompts (cache misses), 50 conns, req/s (CPU ${fmt(uniqVia.cpuPerReq)} µs/req)`, uniqVia, uniqDirect, uniqBare, '≥ 15 % of direct'),
       ...(multiRuns
         ? [
-            [`off, 50 conns, WORKERS=${workers}, req/s (CPU µs/req, all processes: ${fmt(multiRuns.off.cpuPerReq)})`, multiRuns.off, c50Direct, c50Bare, '≥ 25 % of direct'],
-            [`balanced, repeated prompt, 50 conns, WORKERS=${workers}, req/s (CPU ${fmt(multiRuns.big.cpuPerReq)} µs/req)`, multiRuns.big, bigDirect, bigBare, '≥ 15 % of direct'],
-            [`balanced, unique prompts, 50 conns, WORKERS=${workers}, req/s (CPU ${fmt(multiRuns.uniq.cpuPerReq)} µs/req)`, multiRuns.uniq, uniqDirect, uniqBare, '≥ 15 % of direct'],
-          ].map(([scenario, m, d, b, target]) => {
-            const [run, dRun, bRun] = [m, d, b] as Measured[];
-            return { scenario: scenario as string, direct: fmt(dRun.rps), bare: fmt(bRun.rps), gateway: fmt(run.rps), vsDirect: pct(run.rps, dRun.rps), vsBare: pct(run.rps, bRun.rps), target: target as string };
-          })
+            throughputRow(`off, 50 conns, WORKERS=${workers}, req/s (CPU µs/req, all processes: ${fmt(multiRuns.off.cpuPerReq)})`, multiRuns.off, c50Direct, c50Bare, '≥ 25 % of direct'),
+            throughputRow(`balanced, repeated prompt, 50 conns, WORKERS=${workers}, req/s (CPU ${fmt(multiRuns.big.cpuPerReq)} µs/req)`, multiRuns.big, bigDirect, bigBare, '≥ 15 % of direct'),
+            throughputRow(`balanced, unique prompts, 50 conns, WORKERS=${workers}, req/s (CPU ${fmt(multiRuns.uniq.cpuPerReq)} µs/req)`, multiRuns.uniq, uniqDirect, uniqBare, '≥ 15 % of direct'),
+          ]
         : []),
       {
         scenario: `memory, ${MEMORY_SECONDS}s balanced @50 conns (${fmt(memRun.rps)} req/s): RSS MB`,
         direct: '',
         bare: '',
         gateway: `${fmt(memStart.rss / 1e6, 1)} → ${fmt(memEnd.rss / 1e6, 1)}`,
-        vsDirect: `${memEnd.rss >= memStart.rss ? '+' : ''}${fmt((memEnd.rss - memStart.rss) / 1e6, 1)} MB`,
+        vsDirect: `${signed((memEnd.rss - memStart.rss) / 1e6, 1)} MB`,
         vsBare: '',
         target: 'flat',
       },
@@ -338,7 +317,7 @@ async function main(): Promise<void> {
         direct: '',
         bare: '',
         gateway: `${fmt(memStart.heapUsed / 1e6, 1)} → ${fmt(memEnd.heapUsed / 1e6, 1)}`,
-        vsDirect: `${memEnd.heapUsed >= memStart.heapUsed ? '+' : ''}${fmt((memEnd.heapUsed - memStart.heapUsed) / 1e6, 1)} MB`,
+        vsDirect: `${signed((memEnd.heapUsed - memStart.heapUsed) / 1e6, 1)} MB`,
         vsBare: '',
         target: 'flat',
       },
