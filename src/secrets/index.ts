@@ -1,5 +1,6 @@
 // The secrets/ facade: `createSecrets(config)` → { seal, open } over the loaded master keys.
-// A plaintext upstream key exists only here and, for one upstream call, in upstream/.
+// A plaintext upstream key exists only here (for OPENED_TTL_MS after it is opened: opened-keys.ts)
+// and, for one upstream call, in upstream/.
 // A process made by createSecrets follows a master-key rotation run by another process (file
 // mode, docs/storage-and-keys.md) without a restart: it re-reads the key files before sealing
 // (rare: key creation), so it never seals under a key a rotation has replaced, and when it meets a
@@ -9,6 +10,7 @@ import { inspect } from 'node:util';
 import type { Config } from '../config.js';
 import { openWith, parseSealed, sealWith } from './envelope.js';
 import { loadMasterKeys, type Keyring, type MasterKey, type MasterKeyConfig } from './master-keys.js';
+import { OpenedKeys } from './opened-keys.js';
 
 export { SecretsError } from './errors.js';
 export { loadMasterKeys, type Keyring, type MasterKey } from './master-keys.js';
@@ -23,6 +25,7 @@ export const UNKNOWN_KID_RELOAD_MS = 1000;
 
 export class Secrets {
   private lastUnknownReload = -Infinity;
+  readonly #opened = new OpenedKeys();
 
   /** `reload`: reads the keyring again from its sources (createSecrets passes loadMasterKeys); none: fixed keys */
   constructor(
@@ -50,6 +53,15 @@ export class Secrets {
   }
 
   open(sealed: string, aad: string): string {
+    let plaintext = this.#opened.get(sealed, aad);
+    if (plaintext === undefined) {
+      plaintext = this.openSealed(sealed, aad);
+      this.#opened.set(sealed, aad, plaintext);
+    }
+    return plaintext;
+  }
+
+  private openSealed(sealed: string, aad: string): string {
     try {
       return openWith(this.keyring, sealed, aad);
     } catch (err) {
