@@ -57,7 +57,7 @@ function pump(
         settle(failure);
       },
     });
-    res.once('close', () => {
+    res.on('close', () => {
       // the client left: the route aborts the upstream request, which errors `body`
       if (!res.writableFinished) settle(null);
     });

@@ -120,7 +120,7 @@ export function trackRun(
       ctx.billing.record(buildUsageEvent(run, latencyMs, ctx.countTokens));
     });
   };
-  res.once('close', onClose);
+  res.on('close', onClose);
   const gone = res.destroyed;
   if (gone) onClose();
   return { run, abort, gone };

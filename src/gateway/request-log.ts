@@ -7,6 +7,8 @@
 // status and duration are taken at `close`, the line and metrics are written when the handler
 // has returned (or thrown) — so upstream time and outcome are always in them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { writeInfoLine } from './logging.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface RequestFacts {
@@ -101,14 +103,15 @@ export function installRequestLog(app: FastifyInstance, metrics: GatewayMetrics)
       if (status < 400) metrics.overhead.observe(Math.max(0, seconds - upstreamMs / 1000));
     }
     line.compression = facts.level;
-    request.log.info(line, 'request');
+    writeInfoLine(request.log as Logger, line, 'request');
   };
   app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
     request.ocStart = process.hrtime.bigint();
     request.oc = {};
     reply.header('x-request-id', request.id);
     metrics.inflight.inc();
-    reply.raw.once('close', () => {
+    // on, not once: a response emits 'close' once, and once() wraps and later unwraps each listener
+    reply.raw.on('close', () => {
       metrics.inflight.dec();
       const seconds = Number(process.hrtime.bigint() - request.ocStart) / 1e9;
       const status = reply.raw.writableFinished ? reply.raw.statusCode : 499;
