@@ -1,9 +1,11 @@
-// The part of autocannon's API the gateway benchmark uses (the package ships no types).
+// The part of autocannon's API the gateway benchmarks use (the package ships no types).
 declare module 'autocannon' {
   interface Options {
     url: string;
     connections?: number;
     duration?: number;
+    /** stop after this many requests instead of after `duration` */
+    amount?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string;
@@ -20,6 +22,8 @@ declare module 'autocannon' {
     total: number;
   }
   interface Result {
+    /** seconds the run took */
+    duration: number;
     requests: Stats;
     latency: Stats;
     throughput: Stats;

@@ -13,11 +13,10 @@
 //     run (2 minutes; `--quick` shortens everything for development).
 // The mock and the gateway run as separate child processes; autocannon runs here. All three share
 // the machine's cores, as in the issue's targets.
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { compressMessages, countTokens } from '../src/compress/index.js';
+import { median, start, stop, type Child } from './children.js';
 
 const quick = process.argv.includes('--quick');
 const DURATION = quick ? 3 : 10;
@@ -25,51 +24,8 @@ const WARMUP = quick ? 1 : 3;
 const LATENCY_N = quick ? 400 : 3000;
 const MEMORY_SECONDS = quick ? 15 : 120;
 
-interface Child {
-  proc: ChildProcess;
-  info: Record<string, string>;
-  ask(cmd: string): Promise<Record<string, number>>;
-}
-
-function start(file: string, env: Record<string, string> = {}): Promise<Child> {
-  const proc = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  let seq = 0;
-  const waiting = new Map<number, (m: Record<string, number>) => void>();
-  return new Promise((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
-    proc.on('message', (msg: any) => {
-      if (msg.ready) {
-        resolve({
-          proc,
-          info: msg,
-          ask(cmd) {
-            const id = ++seq;
-            return new Promise((r) => {
-              waiting.set(id, r);
-              proc.send({ cmd, id });
-            });
-          },
-        });
-      } else if (typeof msg.id === 'number') {
-        waiting.get(msg.id)?.(msg);
-        waiting.delete(msg.id);
-      }
-    });
-  });
-}
-
-function stop(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    child.proc.removeAllListeners('exit');
-    child.proc.once('exit', () => resolve());
-    child.proc.send({ cmd: 'stop' });
-    setTimeout(() => child.proc.kill('SIGKILL'), 10_000).unref();
-  });
-}
+/** a bench/servers child, relative to this file */
+const startServer = (file: string, env?: Record<string, string>) => start(new URL(file, import.meta.url), env);
 
 interface Target {
   url: string;
@@ -94,8 +50,7 @@ async function sequentialLatency(t: Target, n: number): Promise<number> {
   } finally {
     await pool.close();
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+  return median(samples);
 }
 
 /** Numbers varied bodies across all runs, so a warm-up never pre-fills the cache for a later run. */
@@ -175,13 +130,13 @@ function pct(a: number, b: number): string {
 
 async function main(): Promise<void> {
   console.log(`OpenCompress gateway benchmark${quick ? ' (--quick)' : ''}: ${DURATION}s per load run, ${LATENCY_N} sequential requests for latency, ${MEMORY_SECONDS}s memory run\n`);
-  const mock = await start('./servers/mock.ts');
-  const gateway = await start('./servers/gateway.ts', { BENCH_UPSTREAM: mock.info.baseUrl });
-  const bare = await start('./servers/passthrough.ts', { BENCH_UPSTREAM: mock.info.baseUrl });
+  const mock = await startServer('./servers/mock.ts');
+  const gateway = await startServer('./servers/gateway.ts', { BENCH_UPSTREAM: mock.info.baseUrl });
+  const bare = await startServer('./servers/passthrough.ts', { BENCH_UPSTREAM: mock.info.baseUrl });
   const workers = Number(process.env.BENCH_WORKERS ?? 2);
   const multi =
     workers > 1
-      ? await start('./servers/gateway.ts', { BENCH_UPSTREAM: mock.info.baseUrl, BENCH_GATEWAY_WORKERS: String(workers) }).catch((err: Error) => {
+      ? await startServer('./servers/gateway.ts', { BENCH_UPSTREAM: mock.info.baseUrl, BENCH_GATEWAY_WORKERS: String(workers) }).catch((err: Error) => {
           console.log(`No WORKERS=${workers} rows: ${err.message} (is Redis running at REDIS_URL?)\n`);
           return null;
         })
@@ -217,12 +172,14 @@ async function main(): Promise<void> {
       return { ...r, cpuPerReq: (after - before) / Math.max(1, r.rps * duration) };
     };
 
-    // BENCH_ONLY=off|unique: one 50-connection comparison (bare vs gateway), profiled with BENCH_PROFILE.
+    // BENCH_ONLY=off|repeated|unique: one 50-connection comparison (bare vs gateway), profiled with BENCH_PROFILE.
     const only = process.env.BENCH_ONLY;
-    if (only === 'off' || only === 'unique') {
+    if (only === 'off' || only === 'repeated' || only === 'unique') {
       const [bareT, viaT, directT] = only === 'off'
         ? [passthrough(small), via(small, 'off'), direct(small)]
-        : [unique(passthrough(bigBody)), unique(via(bigBody, 'balanced')), unique(direct(bigBody))];
+        : only === 'repeated'
+          ? [passthrough(bigBody), via(bigBody, 'balanced'), direct(bigBody)]
+          : [unique(passthrough(bigBody)), unique(via(bigBody, 'balanced')), unique(direct(bigBody))];
       await load(viaT, 10, WARMUP);
       await load(bareT, 10, WARMUP);
       const d = await load(directT, 50, DURATION);
@@ -234,7 +191,7 @@ async function main(): Promise<void> {
       await gateway.ask('profile-stop');
       let m = '';
       if (multi) {
-        const viaM = only === 'off' ? via(small, 'off', multi) : unique(via(bigBody, 'balanced', multi));
+        const viaM = only === 'off' ? via(small, 'off', multi) : only === 'repeated' ? via(bigBody, 'balanced', multi) : unique(via(bigBody, 'balanced', multi));
         await load(viaM, 10, WARMUP);
         const r = await measured(viaM, 50, DURATION, multi);
         m = `; WORKERS=${workers} ${fmt(r.rps)} req/s, ${fmt(r.cpuPerReq)} µs CPU/req`;
