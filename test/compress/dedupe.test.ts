@@ -14,6 +14,17 @@ describe('dedupe', () => {
     assert.deepEqual(out.omitted, [long]);
   });
 
+  test('the first copy is the reference, whether blocks were remembered before or after a lookup', () => {
+    const h = new BlockHistory();
+    h.remember(long, 0, 1);
+    h.remember(long.replace(/\n/g, ' \n'), 3, 0); // the same block modulo trailing blanks
+    assert.equal(dedupe({ kind: 'code', text: `${long}\n\n` }, h).text, '[same as message 1, block 2]');
+    const other = 'SELECT id, name FROM users WHERE active = 1;\n'.repeat(12);
+    h.remember(other, 4, 0);
+    assert.equal(dedupe({ kind: 'code', text: other }, h).text, '[same as message 5, block 1]');
+    assert.equal(dedupe({ kind: 'code', text: long }, h).text, '[same as message 1, block 2]');
+  });
+
   test('ignores short blocks and unseen blocks', () => {
     const h = new BlockHistory();
     const short = 'x'.repeat(MIN_DEDUPE_CHARS - 1);

@@ -13,20 +13,33 @@ export const MIN_DEDUPE_CHARS = 400;
 
 export class BlockHistory {
   private readonly seen = new Map<string, string>();
+  // Remembered blocks whose keys are not computed yet: keys are made when a lookup needs them, in
+  // the order the blocks were remembered, so the result is the same as computing them at once —
+  // but the last message's blocks (and a cache hit's replayed ones) are never looked up, and
+  // normalising a long block is most of what remembering costs.
+  private pending: { text: string; messageIndex: number; blockIndex: number }[] = [];
 
   /** Remember a block of message `messageIndex` (0-based) at `blockIndex` (0-based) sent in full. */
   remember(text: string, messageIndex: number, blockIndex: number): void {
-    const key = dedupeKey(text);
-    if (key.length < MIN_DEDUPE_CHARS || this.seen.has(key)) return;
-    this.seen.set(key, `[same as message ${messageIndex + 1}, block ${blockIndex + 1}]`);
+    if (text.length >= MIN_DEDUPE_CHARS) this.pending.push({ text, messageIndex, blockIndex });
   }
 
   /** The reference for an earlier identical block, or undefined. */
   lookup(text: string): string | undefined {
+    if (this.pending.length > 0) this.settle();
     if (this.seen.size === 0) return undefined;
     const key = dedupeKey(text);
     if (key.length < MIN_DEDUPE_CHARS) return undefined;
     return this.seen.get(key);
+  }
+
+  private settle(): void {
+    for (const { text, messageIndex, blockIndex } of this.pending) {
+      const key = dedupeKey(text);
+      if (key.length < MIN_DEDUPE_CHARS || this.seen.has(key)) continue;
+      this.seen.set(key, `[same as message ${messageIndex + 1}, block ${blockIndex + 1}]`);
+    }
+    this.pending = [];
   }
 }
 
