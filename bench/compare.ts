@@ -3,10 +3,10 @@
 // machine's drift cancels out: one mock, one gateway per checkout (its own bench/servers/gateway.ts
 // over its dist/, SQLite, a BYOK key, info logs), then rounds of the same `off` load at 50
 // connections on each gateway in turn (ABBA order), each round's CPU read from the gateway process
-// itself (all its threads). Prints every round and the median per checkout, and each median's ratio
-// to the first checkout's. A change worth a few per cent needs this: separate bench runs on these
-// shared machines differ by more than that.
-//   COMPARE_ROUNDS (8), COMPARE_REQUESTS per round (30,000), COMPARE_LEVEL (off)
+// itself (all its threads). Prints every round's CPU per request and the medians of CPU per request
+// and req/s per checkout, with their ratios to the first checkout's. A change worth a few per cent
+// needs this: separate bench runs on these shared machines differ by more than that.
+//   COMPARE_ROUNDS (8), COMPARE_SECONDS per round (4), COMPARE_LEVEL (off)
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { median, start, stop, type Child } from './children.js';
@@ -17,7 +17,7 @@ if (trees.length === 0) {
   process.exit(2);
 }
 const ROUNDS = Number(process.env.COMPARE_ROUNDS ?? 8);
-const REQUESTS = Number(process.env.COMPARE_REQUESTS ?? 30_000);
+const SECONDS = Number(process.env.COMPARE_SECONDS ?? 4);
 const LEVEL = process.env.COMPARE_LEVEL ?? 'off';
 
 const body = JSON.stringify({
@@ -28,18 +28,19 @@ const body = JSON.stringify({
   ],
 });
 
-async function load(gw: Child, amount: number): Promise<number> {
+/** requests answered in `duration` seconds */
+async function load(gw: Child, duration: number): Promise<number> {
   const r = await autocannon({
     url: `${gw.info.url}/v1/chat/completions`,
     method: 'POST',
     connections: 50,
-    amount,
+    duration,
     headers: { authorization: `Bearer ${gw.info.key}`, 'content-type': 'application/json', 'x-opencompress-level': LEVEL },
     body,
   });
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad > 0) throw new Error(`${bad} failed requests against ${gw.info.url}`);
-  return r.duration;
+  return r.requests.total;
 }
 
 async function main(): Promise<void> {
@@ -47,25 +48,25 @@ async function main(): Promise<void> {
   const gateways: Child[] = [];
   for (const t of trees) gateways.push(await start(resolve(t, 'bench/servers/gateway.ts'), { BENCH_UPSTREAM: mock.info.baseUrl }));
   try {
-    for (const gw of gateways) await load(gw, 5_000); // warm-up: JIT, caches, the first SQLite pages
+    for (const gw of gateways) await load(gw, 1); // warm-up: JIT, caches, the first SQLite pages
     const cpu: number[][] = trees.map(() => []);
     const rps: number[][] = trees.map(() => []);
     for (let r = 0; r < ROUNDS; r++) {
       for (let i = 0; i < gateways.length; i++) {
         const k = r % 2 === 0 ? i : gateways.length - 1 - i;
         const before = (await gateways[k].ask('cpu')).cpuMicros;
-        const seconds = await load(gateways[k], REQUESTS);
+        const requests = await load(gateways[k], SECONDS);
         const after = (await gateways[k].ask('cpu')).cpuMicros;
-        cpu[k].push((after - before) / REQUESTS);
-        rps[k].push(REQUESTS / seconds);
+        cpu[k].push((after - before) / requests);
+        rps[k].push(requests / SECONDS);
       }
     }
-    console.log(`gateway CPU µs per request, level ${LEVEL}, 50 connections, ${ROUNDS} rounds of ${REQUESTS.toLocaleString('en-US')} requests`);
-    const first = median(cpu[0]);
+    console.log(`gateway CPU µs per request and req/s, level ${LEVEL}, 50 connections, ${ROUNDS} rounds of ${SECONDS} s`);
+    const [cpu0, rps0] = [median(cpu[0]), median(rps[0])];
     trees.forEach((t, i) => {
-      const m = median(cpu[i]);
-      const rounds = cpu[i].map((x) => x.toFixed(0)).join(' ');
-      console.log(`${t}\n  rounds ${rounds}\n  median ${m.toFixed(1)} µs (× ${(m / first).toFixed(3)} of the first), median ${Math.round(median(rps[i])).toLocaleString('en-US')} req/s`);
+      const [c, r] = [median(cpu[i]), median(rps[i])];
+      console.log(`${t}\n  CPU µs/req by round ${cpu[i].map((x) => x.toFixed(0)).join(' ')}`);
+      console.log(`  median ${c.toFixed(1)} µs/req (× ${(c / cpu0).toFixed(3)}), ${Math.round(r).toLocaleString('en-US')} req/s (× ${(r / rps0).toFixed(3)})`);
     });
   } finally {
     await Promise.all([...gateways, mock].map(stop));
