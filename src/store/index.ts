@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { Database } from './schema.js';
 import { migrateToLatest, type Dialect, type MigrationResult } from './migrate.js';
 import { withStatementCache } from './statement-cache.js';
+import { startCheckpoints, type Checkpointer } from './checkpoints.js';
 
 export type { Database } from './schema.js';
 export type { Dialect } from './migrate.js';
@@ -28,6 +29,8 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** PostgreSQL pool size (default 10) */
   poolSize?: number;
+  /** a SQLite file's WAL checkpoints in a worker thread instead of inside commits (checkpoints.ts): the server's store */
+  backgroundCheckpoints?: boolean;
 }
 
 type Target = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
@@ -92,20 +95,23 @@ export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>,
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     location = redactUrl(target.url);
   }
+  let checkpoints: Checkpointer | undefined;
   const store: Store = {
     db,
     dialect: target.dialect,
     location,
     migrate: () => migrateToLatest(db, target.dialect),
-    close: () => db.destroy(),
-  };
-  if (options.migrate !== false) {
-    try {
-      await store.migrate();
-    } catch (err) {
+    async close() {
+      await checkpoints?.stop();
       await db.destroy();
-      throw err;
-    }
+    },
+  };
+  try {
+    if (options.migrate !== false) await store.migrate();
+    if (options.backgroundCheckpoints && target.dialect === 'sqlite' && target.file !== ':memory:') checkpoints = await startCheckpoints(db, target.file);
+  } catch (err) {
+    await store.close();
+    throw err;
   }
   return store;
 }
