@@ -6,10 +6,11 @@
 // "<|endoftext|>" inside user content is counted as ordinary text (that is what providers do with
 // it) instead of throwing. Exact counts run gpt-tokenizer's own pre-tokenizer and BPE ranks in a
 // leaner loop (no special-token scan, regex clone or match array per piece; falls back to the
-// library's countTokens if its internals ever change shape); `token-counter.ts` reuses counts of
-// unchanged lines within a request.
+// library's countTokens if its internals ever change shape), with o200k's pieces of all-ASCII text
+// cut by hand (`o200k-split.ts`); `token-counter.ts` reuses counts of unchanged lines within a request.
 import o200kApi, { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import cl100kApi, { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { asciiOnly, O200K_SPLIT_SOURCE, o200kPieceEnd } from './o200k-split.js';
 
 export type TokenizerName = 'o200k' | 'cl100k' | 'estimate';
 
@@ -68,6 +69,8 @@ interface PieceCounter {
   core: BpeCore;
   /** the pre-tokenizer as a sticky regex: each match starts where the last one ended */
   split: RegExp;
+  /** the same cut by hand for all-ASCII text (o200k-split.ts), where there is one */
+  asciiEnd?: (text: string, start: number, length: number) => number;
   /** piece → its token count. Text is Zipfian: a few thousand pieces (" the", ",", " error") are
    *  most of any prompt, and a small map of them is far cheaper than the 200k-entry rank map plus
    *  the merge cache's LRU bookkeeping. Only short pieces: a longer slice would keep its whole
@@ -83,16 +86,18 @@ const PIECE_MEMO_MAX = 50_000;
 /** V8 copies slices shorter than 13 characters; longer ones point into their source string */
 const PIECE_MEMO_MAX_LENGTH = 12;
 
-function pieceCounter(api: unknown): PieceCounter | undefined {
+/** `asciiEnd`: hand-written cuts by the regex source they stand for (used only on a match) */
+function pieceCounter(api: unknown, asciiEnd?: Record<string, PieceCounter['asciiEnd']>): PieceCounter | undefined {
   const core = (api as { bytePairEncodingCoreProcessor?: Partial<BpeCore> } | undefined)?.bytePairEncodingCoreProcessor;
   if (!core || typeof core.getBpeRankFromString !== 'function' || typeof core.bytePairEncode !== 'function') return undefined;
   if (!(core.tokenSplitRegex instanceof RegExp)) return undefined;
-  return { core: core as BpeCore, split: new RegExp(core.tokenSplitRegex.source, 'uy'), memo: new Map(), single: new Uint8Array(65536), pair: new Map() };
+  const source = core.tokenSplitRegex.source;
+  return { core: core as BpeCore, split: new RegExp(source, 'uy'), asciiEnd: asciiEnd?.[source], memo: new Map(), single: new Uint8Array(65536), pair: new Map() };
 }
 
 // undefined when a gpt-tokenizer release no longer has this shape: the library's countTokens is used
 const PIECES: Record<'o200k' | 'cl100k', PieceCounter | undefined> = {
-  o200k: pieceCounter(o200kApi),
+  o200k: pieceCounter(o200kApi, { [O200K_SPLIT_SOURCE]: o200kPieceEnd }),
   cl100k: pieceCounter(cl100kApi),
 };
 
@@ -105,12 +110,18 @@ function pieceTokens(core: BpeCore, piece: string): number {
  *  character belongs to one of the pattern's classes). */
 function countPieces(p: PieceCounter, text: string): number | undefined {
   const { split, memo, single, pair } = p;
+  const length = text.length;
+  const asciiEnd = p.asciiEnd && asciiOnly(text) ? p.asciiEnd : undefined;
   let n = 0;
   let start = 0;
   split.lastIndex = 0;
-  while (start < text.length) {
-    if (!split.test(text)) return undefined;
-    const end = split.lastIndex;
+  while (start < length) {
+    let end: number;
+    if (asciiEnd) end = asciiEnd(text, start, length);
+    else {
+      if (!split.test(text)) return undefined;
+      end = split.lastIndex;
+    }
     const len = end - start;
     if (len <= 0) return undefined;
     if (len === 1) {
