@@ -1,6 +1,6 @@
 // WAL checkpoints of the server's SQLite file, in a worker thread. A checkpoint copies the WAL's
 // pages into the database file and fsyncs both; SQLite runs one automatically inside whichever
-// commit crosses 1,000 WAL pages — at thousands of usage rows a second that is about once a second,
+// commit crosses 1,000 WAL pages — at thousands of usage rows a second, once or more a second,
 // on the event loop's thread, for the length of two fsyncs (0.4–3 ms here, far more on a busy
 // disk). So a thread with its own connection runs a PASSIVE checkpoint every second (passive: never
 // waits for, nor blocks, readers and writers), and the server's connection checkpoints by itself
