@@ -8,7 +8,8 @@
 //
 // The regex's alternatives, in order, as they read on ASCII:
 //   1. [^\r\n letter digit]? [A-Z]* [a-z]+ contraction?
-//   2. [^\r\n letter digit]? [A-Z]+ [a-z]*  contraction?   (1 and 2 together: prefix? [A-Z]*[a-z]*, non-empty)
+//   2. [^\r\n letter digit]? [A-Z]+ [a-z]*  contraction?   (1 and 2 together: prefix? then a
+//      non-empty run [A-Z]*[a-z]*, then contraction?)
 //   3. \d{1,3}
 //   4. ' '? [^\s letter digit]+ [\r\n/]*
 //   5. \s* [\r\n]+        (ends at the last CR/LF of the white-space run)

@@ -86,18 +86,18 @@ const PIECE_MEMO_MAX = 50_000;
 /** V8 copies slices shorter than 13 characters; longer ones point into their source string */
 const PIECE_MEMO_MAX_LENGTH = 12;
 
-/** `asciiEnd`: hand-written cuts by the regex source they stand for (used only on a match) */
-function pieceCounter(api: unknown, asciiEnd?: Record<string, PieceCounter['asciiEnd']>): PieceCounter | undefined {
+/** `ascii`: a hand-written cut and the regex source it stands for (used only when that is the library's) */
+function pieceCounter(api: unknown, ascii?: { source: string; end: NonNullable<PieceCounter['asciiEnd']> }): PieceCounter | undefined {
   const core = (api as { bytePairEncodingCoreProcessor?: Partial<BpeCore> } | undefined)?.bytePairEncodingCoreProcessor;
   if (!core || typeof core.getBpeRankFromString !== 'function' || typeof core.bytePairEncode !== 'function') return undefined;
   if (!(core.tokenSplitRegex instanceof RegExp)) return undefined;
   const source = core.tokenSplitRegex.source;
-  return { core: core as BpeCore, split: new RegExp(source, 'uy'), asciiEnd: asciiEnd?.[source], memo: new Map(), single: new Uint8Array(65536), pair: new Map() };
+  return { core: core as BpeCore, split: new RegExp(source, 'uy'), asciiEnd: ascii?.source === source ? ascii.end : undefined, memo: new Map(), single: new Uint8Array(65536), pair: new Map() };
 }
 
 // undefined when a gpt-tokenizer release no longer has this shape: the library's countTokens is used
 const PIECES: Record<'o200k' | 'cl100k', PieceCounter | undefined> = {
-  o200k: pieceCounter(o200kApi, { [O200K_SPLIT_SOURCE]: o200kPieceEnd }),
+  o200k: pieceCounter(o200kApi, { source: O200K_SPLIT_SOURCE, end: o200kPieceEnd }),
   cl100k: pieceCounter(cl100kApi),
 };
 

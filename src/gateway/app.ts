@@ -81,7 +81,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<FastifyInstance> {
   const logger = overrides.logger ?? createLogger(config.logLevel, overrides.logDestination);
   const ownsStore = !overrides.store;
-  const store = overrides.store ?? (await openStore(config, { backgroundCheckpoints: true }));
+  const store =
+    overrides.store ?? (await openStore(config, { backgroundCheckpoints: true, onCheckpointError: (message) => logger.warn({ store: 'sqlite' }, message) }));
   const closers: Array<() => Promise<void>> = [];
   try {
     const secrets = overrides.secrets ?? createSecrets(config);

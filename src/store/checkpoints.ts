@@ -3,11 +3,12 @@
 // commit crosses 1,000 WAL pages — at thousands of usage rows a second, once or more a second,
 // on the event loop's thread, for the length of two fsyncs (0.4–3 ms here, far more on a busy
 // disk). So a thread with its own connection runs a PASSIVE checkpoint every second (passive: never
-// waits for, nor blocks, readers and writers), and the server's connection checkpoints by itself
-// only past 16,384 pages (64 MB): a bound for when the thread falls behind. (Under the bench's
-// load the WAL file peaked at 27–54 MB, against 4.5 MB when commits checkpoint at SQLite's default
-// of 1,000 pages; the file is reused from its start, not grown, once a checkpoint has copied it
-// all.) If the thread dies, the default 1,000 pages comes back.
+// waits for, nor blocks, readers and writers), and the server's own commits checkpoint only past
+// 16,384 pages (64 MB). The WAL is reused from its start only after a checkpoint that finished
+// between two commits; under the bench's load that happens often enough that the file peaked at
+// 27–54 MB (4.5 MB with the default), while commits with no gap between them (a tight write loop)
+// grow it to the 64 MB bound, where a commit checkpoints again — copying only the pages the thread
+// has not. The file keeps its largest size. If the thread ends, the default 1,000 pages comes back.
 import { Worker } from 'node:worker_threads';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
@@ -31,19 +32,37 @@ function threadCode(): string {
     : `import(${JSON.stringify(entry)})`;
 }
 
-export async function startCheckpoints(db: Kysely<Database>, file: string, everyMs = CHECKPOINT_EVERY_MS): Promise<Checkpointer> {
-  await sql`pragma wal_autocheckpoint = ${sql.raw(String(BACKSTOP_AUTOCHECKPOINT))}`.execute(db);
-  const worker = new Worker(threadCode(), { eval: true, workerData: { file, everyMs } });
+/**
+ * Starts the thread for `file` (the database `db` is connected to). `onError` hears what goes wrong
+ * in it: a checkpoint that failed (each distinct message once in a row) and the thread ending
+ * without being asked to.
+ */
+export async function startCheckpoints(
+  db: Kysely<Database>,
+  file: string,
+  options: { everyMs?: number; onError?: (message: string) => void } = {},
+): Promise<Checkpointer> {
+  const worker = new Worker(threadCode(), { eval: true, workerData: { file, everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS } });
   worker.unref(); // it never keeps the process alive
+  const report = options.onError ?? (() => undefined);
   let stopping = false;
-  const exited = new Promise<void>((resolve) => {
-    const gone = () => {
-      if (!stopping) void sql`pragma wal_autocheckpoint = ${sql.raw(String(SQLITE_DEFAULT_AUTOCHECKPOINT))}`.execute(db).catch(() => undefined);
-      resolve();
-    };
-    worker.once('exit', gone);
-    worker.on('error', () => undefined); // 'exit' follows
+  let lastError = '';
+  worker.on('message', (m: { error?: string }) => {
+    if (typeof m?.error === 'string') report(`WAL checkpoint failed: ${m.error}`);
   });
+  worker.on('error', (err) => {
+    lastError = err.message; // 'exit' follows
+  });
+  const exited = new Promise<void>((resolve) => {
+    worker.once('exit', () => {
+      if (!stopping) {
+        report(`checkpoint thread ended${lastError ? `: ${lastError}` : ''}; commits checkpoint at SQLite's default again`);
+        void sql`pragma wal_autocheckpoint = ${sql.raw(String(SQLITE_DEFAULT_AUTOCHECKPOINT))}`.execute(db).catch(() => undefined);
+      }
+      resolve();
+    });
+  });
+  await sql`pragma wal_autocheckpoint = ${sql.raw(String(BACKSTOP_AUTOCHECKPOINT))}`.execute(db);
   return {
     async stop() {
       if (stopping) return exited;

@@ -31,6 +31,8 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** a SQLite file's WAL checkpoints in a worker thread instead of inside commits (checkpoints.ts): the server's store */
   backgroundCheckpoints?: boolean;
+  /** hears a failed checkpoint or the checkpoint thread's end (to log it) */
+  onCheckpointError?: (message: string) => void;
 }
 
 type Target = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
@@ -108,7 +110,7 @@ export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>,
   };
   try {
     if (options.migrate !== false) await store.migrate();
-    if (options.backgroundCheckpoints && target.dialect === 'sqlite' && target.file !== ':memory:') checkpoints = await startCheckpoints(db, target.file);
+    if (options.backgroundCheckpoints && target.dialect === 'sqlite' && target.file !== ':memory:') checkpoints = await startCheckpoints(db, target.file, { onError: options.onCheckpointError });
   } catch (err) {
     await store.close();
     throw err;

@@ -18,64 +18,82 @@ async function autocheckpoint(db: Kysely<Database>): Promise<number> {
   return rows[0].wal_autocheckpoint;
 }
 
-/** enough rows to pass SQLite's 1,000-page automatic checkpoint several times over */
-async function writeRows(db: Kysely<Database>, n: number): Promise<void> {
+/** ~2,000 WAL pages in 2,000 commits: past SQLite's default of 1,000, below the backstop */
+async function writeRows(db: Kysely<Database>): Promise<void> {
   const pad = 'x'.repeat(3000);
-  for (let i = 0; i < n; i++) await accounts.insertAccount(db, { id: newId('acct'), email: `u${i}-${pad}@example.com`, password_hash: null, created_at: nowIso() });
+  for (let i = 0; i < 2000; i++) await accounts.insertAccount(db, { id: newId('acct'), email: `u${i}-${pad}@example.com`, password_hash: null, created_at: nowIso() });
 }
 
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
 }
 
-test('the server store checkpoints in a thread: commits below the backstop leave the WAL alone, the thread copies it into the file', async () => {
+function tempDir(): { dir: string; file: string; [Symbol.dispose](): void } {
   const dir = mkdtempSync(join(tmpdir(), 'oc-ckpt-'));
+  return { dir, file: join(dir, 'opencompress.db'), [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+test('while the thread runs, commits below the backstop leave the WAL in the WAL', async () => {
+  using t = tempDir();
+  const store = await openStore({ dataDir: t.dir });
   try {
-    const store = await openStore({ dataDir: dir }, { backgroundCheckpoints: true });
-    const file = join(dir, 'opencompress.db');
+    const checkpoints = await startCheckpoints(store.db, t.file, { everyMs: 60_000 }); // no round during the test
     assert.equal(await autocheckpoint(store.db), BACKSTOP_AUTOCHECKPOINT);
-    const before = statSync(file).size;
-    await writeRows(store.db, 2000); // ~2,000 pages: past SQLite's default, not past the backstop
-    // within a few of the thread's rounds the rows are in the database file itself
-    await waitFor(() => statSync(file).size > before + 4_000_000, 10_000);
-    await store.close(); // stops the thread (a thread left running would keep this test's process alive)
+    const before = statSync(t.file).size;
+    await writeRows(store.db);
+    assert.equal(statSync(t.file).size, before, 'no commit copied pages into the database file');
+    assert.ok(statSync(`${t.file}-wal`).size > 4_000_000);
+    await checkpoints.stop();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await store.close();
   }
 });
 
-test('a checkpoint thread that ends turns automatic checkpoints back on', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oc-ckpt-'));
+test('the server store\'s thread copies the WAL into the database file', async () => {
+  using t = tempDir();
+  const errors: string[] = [];
+  const store = await openStore({ dataDir: t.dir }, { backgroundCheckpoints: true, onCheckpointError: (m) => errors.push(m) });
   try {
-    const store = await openStore({ dataDir: dir });
-    const file = join(dir, 'opencompress.db');
-    assert.equal(await autocheckpoint(store.db), 1000, 'a store opened without the option keeps SQLite\'s default');
-    const checkpoints = await startCheckpoints(store.db, file, 60_000);
-    assert.equal(await autocheckpoint(store.db), BACKSTOP_AUTOCHECKPOINT);
-    await checkpoints.stop();
-    assert.equal(await autocheckpoint(store.db), BACKSTOP_AUTOCHECKPOINT, 'a stop asked for leaves the setting to the store that is closing');
-    // a thread that cannot open its file ends at once
-    const again = await startCheckpoints(store.db, join(dir, 'missing-dir', 'x.db'), 60_000);
-    let restored = false;
-    for (let i = 0; i < 100 && !restored; i++) {
-      await sleep(50);
-      restored = (await autocheckpoint(store.db)) === 1000;
-    }
-    assert.ok(restored, 'the thread could not open its file and ended: commits checkpoint again');
-    await again.stop();
-    await store.close();
+    const before = statSync(t.file).size;
+    await writeRows(store.db);
+    await waitFor('the rows in the database file', () => statSync(t.file).size > before + 4_000_000, 10_000);
+    assert.equal(await autocheckpoint(store.db), BACKSTOP_AUTOCHECKPOINT, 'the thread is still running: the copy was its work');
+    assert.deepEqual(errors, []);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await store.close(); // stops the thread (a thread left running would keep this test's process alive)
+  }
+});
+
+test('a thread that ends unasked is reported and commits checkpoint at the default again; a stop asked for is silent', async () => {
+  using t = tempDir();
+  const store = await openStore({ dataDir: t.dir });
+  try {
+    assert.equal(await autocheckpoint(store.db), 1000, 'a store opened without the option keeps SQLite\'s default');
+    const quiet: string[] = [];
+    const checkpoints = await startCheckpoints(store.db, t.file, { everyMs: 60_000, onError: (m) => quiet.push(m) });
+    await checkpoints.stop();
+    assert.deepEqual(quiet, []);
+    assert.equal(await autocheckpoint(store.db), BACKSTOP_AUTOCHECKPOINT, 'a stop asked for leaves the setting to the store that is closing');
+
+    // a thread that cannot open its file ends at once
+    const errors: string[] = [];
+    const broken = await startCheckpoints(store.db, join(t.dir, 'missing-dir', 'x.db'), { everyMs: 60_000, onError: (m) => errors.push(m) });
+    await waitFor('the default back', async () => (await autocheckpoint(store.db)) === 1000, 5000);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /^checkpoint thread ended: .*directory does not exist.*SQLite's default again$/);
+    await broken.stop();
+  } finally {
+    await store.close();
   }
 });
 
 test('an in-memory store has no checkpoint thread', async () => {
   const store = await openStore({ dataDir: '/nonexistent', databaseUrl: 'sqlite::memory:' }, { backgroundCheckpoints: true });
-  // in memory there is no WAL to checkpoint: nothing was turned off
+  // in memory there is no WAL to checkpoint: nothing was changed
   assert.equal(await autocheckpoint(store.db), 1000);
   await store.close();
 });
