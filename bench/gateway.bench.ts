@@ -17,6 +17,7 @@ import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { compressMessages, countTokens } from '../src/compress/index.js';
 import { median, start, stop, type Child } from './children.js';
+import { prompt1k, uniqueBodies } from './prompt-1k.js';
 
 const quick = process.argv.includes('--quick');
 const DURATION = quick ? 3 : 10;
@@ -63,33 +64,6 @@ async function load(t: Target, connections: number, duration: number): Promise<{
     : undefined;
   const r = await autocannon({ url: t.url, method: 'POST', headers: t.headers, body: t.body, connections, duration, pipelining: 1, timeout: 30, requests });
   return { rps: r.requests.average, p50: r.latency.p50, bad: r.non2xx + r.errors + r.timeouts };
-}
-
-/** The ~900-token prompt; `incident` (when given) opens the user's prose, inside the compressed text. */
-function prompt1k(incident?: string): { messages: { role: string; content: string }[] } {
-  const rows = Array.from({ length: 12 }, (_, i) => ({
-    id: 1000 + i,
-    service: ['billing', 'search', 'auth', 'email'][i % 4],
-    status: i % 9 === 0 ? 'degraded' : 'ok',
-    p95_ms: 80 + ((i * 37) % 300),
-    region: i % 2 ? 'eu-west-1' : 'us-east-1',
-  }));
-  const logs = Array.from({ length: 10 }, (_, i) =>
-    i % 5 === 4
-      ? `2025-03-0${1 + (i % 9)}T10:0${i % 10}:00Z ERROR search: upstream timeout after 3000 ms (shard ${i})`
-      : `2025-03-0${1 + (i % 9)}T10:0${i % 10}:00Z INFO  search: request served in ${40 + i} ms`,
-  );
-  const prose =
-    (incident === undefined ? '' : `Incident ${incident}: `) +
-    'We migrated the search cluster last week. Honestly, the migration was basically fine for the most part, although, as you may know, ' +
-    'there were a few small hiccups that we really should probably look into at some point. The on-call engineer noted that the ' +
-    'degraded services seem to correlate with the eu-west-1 region, but it is not entirely clear whether that is actually the case. ';
-  return {
-    messages: [
-      { role: 'system', content: 'You are an SRE assistant. Answer briefly and cite ids.' },
-      { role: 'user', content: `${prose}\n\nService health:\n${JSON.stringify(rows, null, 2)}\n\nRecent logs:\n${logs.join('\n')}\n\nWhich services are degraded, and is the search timeout related to the region?` },
-    ],
-  };
 }
 
 function fmt(n: number, digits = 0): string {
@@ -146,9 +120,7 @@ async function main(): Promise<void> {
     const big = prompt1k();
     const bigBody = JSON.stringify({ model: 'gpt-4o-mini', ...big });
     // Unique prompts: the same body with a per-request number in the user's prose.
-    const MARK = 'INCIDENTNUMBERMARK';
-    const [uniqueHead, uniqueTail] = JSON.stringify({ model: 'gpt-4o-mini', ...prompt1k(MARK) }).split(MARK);
-    const uniqueBody = (n: number): string => `${uniqueHead}${1_000_000 + n}${uniqueTail}`;
+    const uniqueBody = uniqueBodies('gpt-4o-mini');
     const unique = <T extends Target>(t: T): T => ({ ...t, body: uniqueBody(0), vary: uniqueBody });
     const tokens = countTokens(big.messages.map((m) => m.content).join('\n'), 'gpt-4o-mini');
     const uniqueTokens = countTokens(prompt1k('1000000').messages.map((m) => m.content).join('\n'), 'gpt-4o-mini');
