@@ -43,7 +43,6 @@ export async function startCheckpoints(
   options: { everyMs?: number; onError?: (message: string) => void } = {},
 ): Promise<Checkpointer> {
   const worker = new Worker(threadCode(), { eval: true, workerData: { file, everyMs: options.everyMs ?? CHECKPOINT_EVERY_MS } });
-  worker.unref(); // it never keeps the process alive
   const report = options.onError ?? (() => undefined);
   let stopping = false;
   let lastError = '';
@@ -53,6 +52,8 @@ export async function startCheckpoints(
   worker.on('error', (err) => {
     lastError = err.message; // 'exit' follows
   });
+  worker.unref(); // it never keeps the process alive; after the 'message' listener, which refs the worker again
+
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', () => {
       if (!stopping) {

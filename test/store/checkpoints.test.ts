@@ -3,9 +3,11 @@
 // interval, and when that thread is gone the connection checkpoints at SQLite's default again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import { openStore, type Database } from '../../src/store/index.js';
@@ -89,6 +91,17 @@ test('a thread that ends unasked is reported and commits checkpoint at the defau
   } finally {
     await store.close();
   }
+});
+
+test('the thread never keeps a process alive: one that does not close its store still exits', () => {
+  using t = tempDir();
+  const script = join(t.dir, 'open-and-leave.mts');
+  const index = fileURLToPath(new URL('../../src/store/index.ts', import.meta.url));
+  writeFileSync(script, `import { openStore } from ${JSON.stringify(index)};\nawait openStore({ dataDir: ${JSON.stringify(t.dir)} }, { backgroundCheckpoints: true });\nconsole.log('opened');\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.signal, null, 'killed by the timeout: the thread kept it alive');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'opened');
 });
 
 test('an in-memory store has no checkpoint thread', async () => {
