@@ -82,7 +82,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const logger = overrides.logger ?? createLogger(config.logLevel, overrides.logDestination);
   const ownsStore = !overrides.store;
   const store =
-    overrides.store ?? (await openStore(config, { backgroundCheckpoints: true, onCheckpointError: (message) => logger.warn({ store: 'sqlite' }, message) }));
+    overrides.store ?? (await openStore(config, { backgroundCheckpoints: { onError: (message) => logger.warn({ store: 'sqlite' }, message) } }));
   const closers: Array<() => Promise<void>> = [];
   try {
     const secrets = overrides.secrets ?? createSecrets(config);

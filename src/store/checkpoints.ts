@@ -22,6 +22,10 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
+function setAutocheckpoint(db: Kysely<Database>, pages: number): Promise<unknown> {
+  return sql`pragma wal_autocheckpoint = ${sql.raw(String(pages))}`.execute(db);
+}
+
 // The thread's entry, next to this file: .js in dist/, .ts when src/ runs through tsx — whose
 // loader a worker does not inherit on Node 20, so the thread registers it before importing.
 function threadCode(): string {
@@ -58,12 +62,12 @@ export async function startCheckpoints(
     worker.once('exit', () => {
       if (!stopping) {
         report(`checkpoint thread ended${lastError ? `: ${lastError}` : ''}; commits checkpoint at SQLite's default again`);
-        void sql`pragma wal_autocheckpoint = ${sql.raw(String(SQLITE_DEFAULT_AUTOCHECKPOINT))}`.execute(db).catch(() => undefined);
+        setAutocheckpoint(db, SQLITE_DEFAULT_AUTOCHECKPOINT).catch(() => undefined);
       }
       resolve();
     });
   });
-  await sql`pragma wal_autocheckpoint = ${sql.raw(String(BACKSTOP_AUTOCHECKPOINT))}`.execute(db);
+  await setAutocheckpoint(db, BACKSTOP_AUTOCHECKPOINT);
   return {
     async stop() {
       if (stopping) return exited;

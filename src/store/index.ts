@@ -29,10 +29,9 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** PostgreSQL pool size (default 10) */
   poolSize?: number;
-  /** a SQLite file's WAL checkpoints in a worker thread instead of inside commits (checkpoints.ts): the server's store */
-  backgroundCheckpoints?: boolean;
-  /** hears a failed checkpoint or the checkpoint thread's end (to log it) */
-  onCheckpointError?: (message: string) => void;
+  /** a SQLite file's WAL checkpoints in a worker thread instead of inside commits (checkpoints.ts),
+   *  for the server's store; `onError` hears a failed checkpoint or the thread's end (to log it) */
+  backgroundCheckpoints?: { onError?: (message: string) => void };
 }
 
 type Target = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
@@ -110,7 +109,7 @@ export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>,
   };
   try {
     if (options.migrate !== false) await store.migrate();
-    if (options.backgroundCheckpoints && target.dialect === 'sqlite' && target.file !== ':memory:') checkpoints = await startCheckpoints(db, target.file, { onError: options.onCheckpointError });
+    if (options.backgroundCheckpoints && target.dialect === 'sqlite' && target.file !== ':memory:') checkpoints = await startCheckpoints(db, target.file, options.backgroundCheckpoints);
   } catch (err) {
     await store.close();
     throw err;

@@ -58,7 +58,7 @@ test('while the thread runs, commits below the backstop leave the WAL in the WAL
 test('the server store\'s thread copies the WAL into the database file', async () => {
   using t = tempDir();
   const errors: string[] = [];
-  const store = await openStore({ dataDir: t.dir }, { backgroundCheckpoints: true, onCheckpointError: (m) => errors.push(m) });
+  const store = await openStore({ dataDir: t.dir }, { backgroundCheckpoints: { onError: (m) => errors.push(m) } });
   try {
     const before = statSync(t.file).size;
     await writeRows(store.db);
@@ -97,7 +97,7 @@ test('the thread never keeps a process alive: one that does not close its store 
   using t = tempDir();
   const script = join(t.dir, 'open-and-leave.mts');
   const index = fileURLToPath(new URL('../../src/store/index.ts', import.meta.url));
-  writeFileSync(script, `import { openStore } from ${JSON.stringify(index)};\nawait openStore({ dataDir: ${JSON.stringify(t.dir)} }, { backgroundCheckpoints: true });\nconsole.log('opened');\n`);
+  writeFileSync(script, `import { openStore } from ${JSON.stringify(index)};\nawait openStore({ dataDir: ${JSON.stringify(t.dir)} }, { backgroundCheckpoints: {} });\nconsole.log('opened');\n`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.signal, null, 'killed by the timeout: the thread kept it alive');
   assert.equal(r.status, 0, r.stderr);
@@ -105,7 +105,7 @@ test('the thread never keeps a process alive: one that does not close its store 
 });
 
 test('an in-memory store has no checkpoint thread', async () => {
-  const store = await openStore({ dataDir: '/nonexistent', databaseUrl: 'sqlite::memory:' }, { backgroundCheckpoints: true });
+  const store = await openStore({ dataDir: '/nonexistent', databaseUrl: 'sqlite::memory:' }, { backgroundCheckpoints: {} });
   // in memory there is no WAL to checkpoint: nothing was changed
   assert.equal(await autocheckpoint(store.db), 1000);
   await store.close();
